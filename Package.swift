@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers point one way (docs/architecture.md):
+//   hmaml (CLI + REPL, the only libedit user) → HMRuntime → HMLang, HMRL → HMTensor, HMPlot
+let optimize: [SwiftSetting] = [
+  // NOTE: the VM and kernels keep hot state in locals; dynamic exclusivity checks on class
+  // properties cost ~40% in the interpreter loop (DESIGN.md §8), so they are off in release.
+  .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+  name: "hmaml",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "hmaml", targets: ["hmaml"]),
+    .library(name: "HMRuntime", targets: ["HMRuntime"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
+  targets: [
+    .target(name: "HMTensor", swiftSettings: optimize),
+    .target(name: "HMPlot", swiftSettings: optimize),
+    .target(name: "HMRL", dependencies: ["HMTensor", "HMPlot"], swiftSettings: optimize),
+    .target(name: "HMLang", swiftSettings: optimize),
+    .target(name: "HMRuntime", dependencies: ["HMLang", "HMTensor", "HMRL", "HMPlot"], swiftSettings: optimize),
+    .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+    .executableTarget(
+      name: "hmaml",
+      dependencies: ["HMRuntime", "CLibEdit",
+                     .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      swiftSettings: optimize),
+    .executableTarget(
+      name: "hmbench",
+      dependencies: ["HMRuntime", "HMTensor", "HMRL",
+                     .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      swiftSettings: optimize),
+    .target(name: "HMTestSupport", dependencies: ["HMTensor"], path: "Tests/HMTestSupport"),
+    .testTarget(name: "HMTensorTests", dependencies: ["HMTensor", "HMTestSupport"]),
+    .testTarget(name: "HMPlotTests", dependencies: ["HMPlot", "HMTestSupport"]),
+    .testTarget(name: "HMRLTests", dependencies: ["HMRL", "HMTestSupport"]),
+    .testTarget(name: "HMLangTests", dependencies: ["HMLang", "HMTestSupport"]),
+    .testTarget(name: "HMRuntimeTests", dependencies: ["HMRuntime", "HMTestSupport"]),
+    .testTarget(name: "hmamlTests", dependencies: ["HMTestSupport"]),
+  ],
+  swiftLanguageModes: [.v5]
+)

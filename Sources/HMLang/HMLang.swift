@@ -1,0 +1,1 @@
+// HMLang: see docs/architecture.md

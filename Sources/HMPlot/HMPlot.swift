@@ -1,0 +1,1 @@
+// HMPlot: see docs/architecture.md

@@ -1,0 +1,1 @@
+// HMRL: see docs/architecture.md

@@ -1,0 +1,1 @@
+// HMRuntime: see docs/architecture.md

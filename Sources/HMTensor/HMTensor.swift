@@ -1,0 +1,1 @@
+// HMTensor: see docs/architecture.md
