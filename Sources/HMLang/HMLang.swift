@@ -1,1 +1,0 @@
-// HMLang: see docs/architecture.md

@@ -1,0 +1,93 @@
+/// Owns every garbage-collected object and collects them by mark and sweep. Collection runs only
+/// at VM safepoints (calls and loop back-edges), where every live value is in a register, a
+/// global, a constant, an open upvalue or an explicit root — so native code may allocate freely
+/// without rooting, unless it calls back into hm while holding new objects (see `VM.withRoots`).
+public final class Heap {
+  private var objects: [HeapObject] = []
+  private var interned: [String: StringObject] = [:]
+  private var allocationsSinceCollection = 0
+  private var threshold = 200_000
+  /// Set when enough has been allocated; the VM collects at its next safepoint.
+  var collectionRequested = false
+  private var gray: [HeapObject] = []
+  private var epoch = 0
+  public private(set) var collections = 0
+
+  public init() {}
+
+  public var objectCount: Int { objects.count }
+
+  @inline(__always) func register<T: HeapObject>(_ o: T) -> T {
+    objects.append(o)
+    allocationsSinceCollection += 1
+    if allocationsSinceCollection >= threshold { collectionRequested = true }
+    return o
+  }
+
+  public func makeString(_ s: String) -> Value { Value(register(StringObject(s)), .string) }
+  func makeString(_ o: StringObject) -> Value { Value(register(o), .string) }
+  public func makeString(bytes: UnsafeBufferPointer<UInt8>) -> Value {
+    let storage = StringStorage(capacity: bytes.count)
+    if let b = bytes.baseAddress { storage.bytes.initialize(from: b, count: bytes.count) }
+    storage.used = bytes.count
+    return Value(register(StringObject(storage: storage, count: bytes.count)), .string)
+  }
+  /// A string shared by every use of the same text (compile-time constants, field names).
+  public func intern(_ s: String) -> Value {
+    if let o = interned[s] { return Value(o, .string) }
+    let o = register(StringObject(s))
+    interned[s] = o
+    return Value(o, .string)
+  }
+  public func makeList(_ items: [Value]) -> Value { Value(register(ListObject(items)), .list) }
+  public func makeMap(_ entries: [(String, Value)] = []) -> Value {
+    let m = register(MapObject())
+    for (k, v) in entries { try? m.set(intern(k), v) }
+    return Value(m, .map)
+  }
+  public func makeMap(_ m: MapObject) -> Value { Value(register(m), .map) }
+  public func makeRange(start: Int, stop: Int, step: Int) -> Value {
+    Value(register(RangeObject(start: start, stop: stop, step: step)), .range)
+  }
+  public func makeObject(_ payload: NativeObject) -> Value { Value(register(NativeObjectBox(payload)), .object) }
+  public func makeNative(_ f: NativeFunction) -> Value { Value(register(f), .native) }
+  func makeClosure(_ c: ClosureObject) -> Value { Value(register(c), .closure) }
+  func makeUpvalue(slot: Int) -> UpvalueObject { register(UpvalueObject(slot: slot)) }
+
+  // MARK: Collection
+
+  @inline(__always) func mark(_ v: Value) {
+    guard v.tag.rawValue >= Value.Tag.string.rawValue else { return }
+    markObject(v.object(HeapObject.self))
+  }
+
+  func markObject(_ o: HeapObject) {
+    if o.marked { return }
+    o.marked = true
+    gray.append(o)
+  }
+
+  func markProto(_ p: FunctionProto) {
+    if p.markEpoch == epoch { return }
+    p.markEpoch = epoch
+    for i in 0..<p.constantCount { mark(p.constants[i]) }
+    for q in p.protos { markProto(q) }
+  }
+
+  /// Marks from the roots `markRoots` reports, then frees everything unmarked.
+  func collect(markRoots: (Heap) -> Void) {
+    epoch &+= 1
+    markRoots(self)
+    while let o = gray.popLast() { o.trace(self) }
+    interned = interned.filter { $0.value.marked }
+    var live: [HeapObject] = []
+    live.reserveCapacity(objects.count / 2)
+    for o in objects where o.marked { o.marked = false; live.append(o) }
+    objects = live
+    allocationsSinceCollection = 0
+    threshold = max(200_000, live.count)
+    collectionRequested = false
+    collections += 1
+  }
+}
+

@@ -1,1 +1,0 @@
-// HMRuntime: see docs/architecture.md
