@@ -28,7 +28,9 @@ public final class VM {
   var nativeDepth = 0
   /// Values natives hold across calls back into hm (see `withRoots`).
   var extraRoots: [Value] = []
-  let interruptFlag = Interrupt.flag
+  /// The flag this VM polls: the process-wide Ctrl-C flag by default; an embedder running
+  /// several interpreters on threads may give each its own.
+  public var interruptFlag = Interrupt.flag
 
   /// State the embedding runtime attaches (its random generator, script arguments, …).
   public var context: AnyObject?
