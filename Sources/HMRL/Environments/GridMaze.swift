@@ -242,7 +242,7 @@ public struct GridMaze: Sendable, Equatable {
 
   /// The distribution of the next state after `action` in state `s`, `[S]`.
   /// - Throws: `RLError` (`.outOfRange`) naming `maze.step` for a state or action out of range.
-  public func transition(from s: Int, action: Int) throws -> ArraySlice<Double> {
+  public func transition(from s: Int, action: Int) throws -> [Double] {
     guard s >= 0, s < stateCount else {
       throw RLError(.outOfRange, "maze.step", "state \(s) is out of range 0..<\(stateCount)")
     }
@@ -250,7 +250,7 @@ public struct GridMaze: Sendable, Equatable {
       throw RLError(.outOfRange, "maze.step", "action \(action) is out of range 0..<\(actionCount) (0 up, 1 down, 2 left, 3 right)")
     }
     let row = (s * actionCount + action) * stateCount
-    return mdp.transitions[row..<(row + stateCount)]
+    return Array(mdp.transitions[row..<(row + stateCount)])
   }
 
   /// One environment step from state `s` at decision `t`: samples the next state and returns it
@@ -262,7 +262,7 @@ public struct GridMaze: Sendable, Equatable {
     guard t >= 0, t < horizon else {
       throw RLError(.outOfRange, "maze.step", "step \(t) is out of range 0..<\(horizon)")
     }
-    let next = sampleCategorical(distribution, using: &generator)
+    let next = sampleCategorical(distribution[...], using: &generator)
     let r = mdp.rewardScale(step: t) * mdp.reward(state: s, action: action, next: next)
     return (next, r, mdp.isTerminal[next] || t + 1 == horizon)
   }

@@ -49,7 +49,7 @@ public func sampleEpisode(_ mdp: TabularMDP, _ policy: TabularPolicy,
   var terminated = mdp.isTerminal[s]
   var t = 0
   while t < mdp.horizon && !terminated {
-    let a = sampleCategorical(policy.distribution(at: s), using: &generator)
+    let a = sampleCategorical(policy.distributionSlice(at: s), using: &generator)
     let row = (s * nA + a) * nS
     let next = sampleCategorical(mdp.transitions[row..<(row + nS)], using: &generator)
     states.append(s)

@@ -63,7 +63,10 @@ public struct TabularPolicy: Sendable, Equatable {
   }
 
   /// π(·|s), `[A]`.
-  @inlinable public func distribution(at s: Int) -> ArraySlice<Double> {
+  public func distribution(at s: Int) -> [Double] { Array(distributionSlice(at: s)) }
+
+  /// π(·|s) as a slice of `probabilities` (indices s*A ..< (s+1)*A), without copying.
+  @inlinable func distributionSlice(at s: Int) -> ArraySlice<Double> {
     probabilities[(s * actionCount)..<((s + 1) * actionCount)]
   }
 
