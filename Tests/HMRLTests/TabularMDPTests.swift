@@ -116,3 +116,34 @@ import Testing
     }
   }
 }
+
+@Suite struct DiscountedEvaluationTests {
+  @Test func infiniteHorizonValuesMatchLongFiniteHorizons() throws {
+    var g = SplitMix64(seed: 21)
+    let base = try randomTabularMDP(stateCount: 5, actionCount: 2, horizon: 1, maxSuccessors: 3, discount: 0.8, using: &g)
+    // With H = 200, γ^H ≈ 4e-20: the finite-horizon values equal the infinite ones to rounding.
+    let long = try TabularMDP(stateCount: 5, actionCount: 2, transitions: base.transitions, rewards: base.rewards,
+                              initialDistribution: base.initialDistribution, horizon: 200, discount: 0.8)
+    let policy = try randomTabularPolicy(stateCount: 5, actionCount: 2, using: &g)
+    let exact = try discountedPolicyEvaluation(base, policy)
+    let finite = try policyEvaluation(long, policy).values[0]
+    for s in 0..<5 { #expect(abs(exact[s] - finite[s]) < 1e-12) }
+    let (optimal, greedy) = try discountedValueIteration(base)
+    let optimalFinite = valueIteration(long).values[0]
+    for s in 0..<5 { #expect(abs(optimal[s] - optimalFinite[s]) < 1e-9) }
+    let greedyValues = try discountedPolicyEvaluation(base, greedy)
+    for s in 0..<5 { #expect(abs(greedyValues[s] - optimal[s]) < 1e-9) }
+    expectRLError(.invalidArgument, containing: "discountedPolicyEvaluation: needs a discount γ < 1") {
+      try discountedPolicyEvaluation(long.withDiscountOne(), policy)
+    }
+    let minigrid = try GridMaze(map: "S.G", horizon: 4, reward: .minigrid, discount: 0.9)
+    expectRLError(.invalidArgument, containing: "stepRewardScale") { try discountedValueIteration(minigrid.mdp) }
+  }
+}
+
+extension TabularMDP {
+  fileprivate func withDiscountOne() throws -> TabularMDP {
+    try TabularMDP(stateCount: stateCount, actionCount: actionCount, transitions: transitions, rewards: rewards,
+                   initialDistribution: initialDistribution, horizon: horizon, discount: 1)
+  }
+}
