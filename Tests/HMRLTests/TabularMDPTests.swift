@@ -110,7 +110,14 @@ import Testing
     expectRLError(.outOfRange, containing: "action 2 in state 0 is out of range 0..<2") {
       try TabularPolicy.deterministic(actions: [2], actionCount: 2)
     }
+    let policy = try TabularPolicy([[1, 0], [0.5, 0.5]])
+    expectRLError(.outOfRange, containing: "tabularPolicy.greedyAction: state 2 is out of range 0..<2") { try policy.greedyAction(at: 2) }
+    expectRLError(.outOfRange, containing: "tabularPolicy.probability: action 2") { try policy.probability(of: 2, at: 0) }
+    expectRLError(.outOfRange, containing: "tabularPolicy.distribution: state -1") { try policy.distribution(at: -1) }
+    #expect(try policy.distribution(at: 1) == [0.5, 0.5])
     let mdp = try chain()
+    expectRLError(.outOfRange, containing: "tabularMDP.reward: action 5") { try mdp.reward(state: 0, action: 5, next: 0) }
+    #expect(try mdp.reward(state: 2, action: 0, next: 2) == 1)
     expectRLError(.shapeMismatch, containing: "policyEvaluation: policy is 2 states × 2 actions but the MDP has 3 × 2") {
       try policyEvaluation(mdp, TabularPolicy([[1, 0], [1, 0]]))
     }

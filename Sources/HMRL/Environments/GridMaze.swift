@@ -96,6 +96,12 @@ public struct GridMaze: Sendable, Equatable {
   /// The exact MDP of this maze.
   public let mdp: TabularMDP
 
+  /// The largest number of non-wall cells a maze may have.
+  ///
+  /// NOTE: the MDP stores dense S×A×S transition and reward tables: 1024 states take
+  /// 2 × 32 MiB. Larger maps need sparse tables, which HMRL does not have yet.
+  public static let maximumStateCount = 1024
+
   /// Parses a map and builds the maze's MDP.
   ///
   /// The map may be indented and surrounded by blank lines (as in a triple-quoted string): blank
@@ -109,7 +115,8 @@ public struct GridMaze: Sendable, Equatable {
   ///   - discount: γ ∈ [0, 1] (default 1).
   /// - Throws: `RLError` (`.invalidMap`) naming `maze`: an empty map, ragged rows
   ///   (`maze: row 3 has 7 columns, expected 9`), an unknown character, no free cell, no start
-  ///   or several starts, several goals; `.invalidArgument` for a bad horizon or discount.
+  ///   or several starts, several goals, more than `maximumStateCount` non-wall cells;
+  ///   `.invalidArgument` for a bad horizon or discount.
   /// - Complexity: O(cells²) to build the transition table.
   public init(map: String, horizon: Int, reward: RewardKind = .sparse, slippery: Bool = false,
               discount: Double = 1) throws {
@@ -146,6 +153,10 @@ public struct GridMaze: Sendable, Equatable {
     }
     guard cells.contains(where: { $0 != .wall }) else {
       throw RLError(.invalidMap, op, "the map has no free cells")
+    }
+    let open = cells.filter { $0 != .wall }.count
+    guard open <= GridMaze.maximumStateCount else {
+      throw RLError(.invalidMap, op, "the map has \(open) non-wall cells, more than the limit of \(GridMaze.maximumStateCount)")
     }
     guard let startCell = start else {
       throw RLError(.invalidMap, op, "the map has no start cell 'S'")
@@ -263,7 +274,7 @@ public struct GridMaze: Sendable, Equatable {
       throw RLError(.outOfRange, "maze.step", "step \(t) is out of range 0..<\(horizon)")
     }
     let next = sampleCategorical(distribution[...], using: &generator)
-    let r = mdp.rewardScale(step: t) * mdp.reward(state: s, action: action, next: next)
+    let r = mdp.rewardScale(step: t) * mdp.rewardUnchecked(state: s, action: action, next: next)
     return (next, r, mdp.isTerminal[next] || t + 1 == horizon)
   }
 

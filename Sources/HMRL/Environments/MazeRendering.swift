@@ -18,7 +18,7 @@ extension GridMaze {
     var path = [s]
     for _ in 0..<horizon {
       if mdp.isTerminal[s] { break }
-      guard let action = Action(rawValue: policy.greedyAction(at: s)) else { break }
+      guard let action = Action(rawValue: policy.greedyActionUnchecked(at: s)) else { break }
       let q = GridMaze.moved(positions[s], action, cells: cells, rows: rows, columns: columns)
       guard let next = state(at: q), next != s else { break }
       path.append(next)

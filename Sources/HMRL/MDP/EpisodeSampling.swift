@@ -54,7 +54,7 @@ public func sampleEpisode(_ mdp: TabularMDP, _ policy: TabularPolicy,
     let next = sampleCategorical(mdp.transitions[row..<(row + nS)], using: &generator)
     states.append(s)
     actions.append(a)
-    rewards.append(mdp.rewardScale(step: t) * mdp.reward(state: s, action: a, next: next))
+    rewards.append(mdp.rewardScale(step: t) * mdp.rewardUnchecked(state: s, action: a, next: next))
     s = next
     terminated = mdp.isTerminal[s]
     t += 1

@@ -164,15 +164,29 @@ public struct TabularMDP: Sendable, Equatable {
   }
 
   /// R(s, a, s'), the reward of one transition (r(s, a) when rewards are per (s, a)).
-  @inlinable public func reward(state s: Int, action a: Int, next: Int) -> Double {
+  /// - Throws: `RLError` (`.outOfRange`) naming `tabularMDP.reward` for an index out of range.
+  public func reward(state s: Int, action a: Int, next: Int) throws -> Double {
+    guard s >= 0, s < stateCount, next >= 0, next < stateCount else {
+      throw RLError(.outOfRange, "tabularMDP.reward", "states \(s), \(next) must be in 0..<\(stateCount)")
+    }
+    guard a >= 0, a < actionCount else {
+      throw RLError(.outOfRange, "tabularMDP.reward", "action \(a) is out of range 0..<\(actionCount)")
+    }
+    return rewardUnchecked(state: s, action: a, next: next)
+  }
+
+  @inlinable func rewardUnchecked(state s: Int, action a: Int, next: Int) -> Double {
     switch rewards {
     case .perStateAction(let r): return r[s * actionCount + a]
     case .perTransition(let r): return r[(s * actionCount + a) * stateCount + next]
     }
   }
 
-  /// cₜ, the reward multiplier of decision t.
-  @inlinable public func rewardScale(step t: Int) -> Double { stepRewardScale?[t] ?? 1 }
+  /// cₜ, the reward multiplier of decision t (1 outside 0..<H and when there are no scales).
+  public func rewardScale(step t: Int) -> Double {
+    guard let scale = stepRewardScale, t >= 0, t < scale.count else { return 1 }
+    return scale[t]
+  }
 
   /// Throws unless `policy` has this MDP's numbers of states and actions.
   func checkCompatible(_ policy: TabularPolicy, operation: String) throws {

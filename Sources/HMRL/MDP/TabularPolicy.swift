@@ -63,7 +63,17 @@ public struct TabularPolicy: Sendable, Equatable {
   }
 
   /// π(·|s), `[A]`.
-  public func distribution(at s: Int) -> [Double] { Array(distributionSlice(at: s)) }
+  /// - Throws: `RLError` (`.outOfRange`) naming `tabularPolicy.distribution` for a bad state.
+  public func distribution(at s: Int) throws -> [Double] {
+    try checkState(s, operation: "tabularPolicy.distribution")
+    return Array(distributionSlice(at: s))
+  }
+
+  func checkState(_ s: Int, operation: String) throws {
+    guard s >= 0, s < stateCount else {
+      throw RLError(.outOfRange, operation, "state \(s) is out of range 0..<\(stateCount)")
+    }
+  }
 
   /// π(·|s) as a slice of `probabilities` (indices s*A ..< (s+1)*A), without copying.
   @inlinable func distributionSlice(at s: Int) -> ArraySlice<Double> {
@@ -71,10 +81,23 @@ public struct TabularPolicy: Sendable, Equatable {
   }
 
   /// π(a|s).
-  @inlinable public func probability(of a: Int, at s: Int) -> Double { probabilities[s * actionCount + a] }
+  /// - Throws: `RLError` (`.outOfRange`) naming `tabularPolicy.probability` for a bad state or action.
+  public func probability(of a: Int, at s: Int) throws -> Double {
+    try checkState(s, operation: "tabularPolicy.probability")
+    guard a >= 0, a < actionCount else {
+      throw RLError(.outOfRange, "tabularPolicy.probability", "action \(a) is out of range 0..<\(actionCount)")
+    }
+    return probabilities[s * actionCount + a]
+  }
 
   /// The most probable action in state s (lowest index on ties).
-  public func greedyAction(at s: Int) -> Int {
+  /// - Throws: `RLError` (`.outOfRange`) naming `tabularPolicy.greedyAction` for a bad state.
+  public func greedyAction(at s: Int) throws -> Int {
+    try checkState(s, operation: "tabularPolicy.greedyAction")
+    return greedyActionUnchecked(at: s)
+  }
+
+  func greedyActionUnchecked(at s: Int) -> Int {
     var best = 0
     for a in 1..<max(actionCount, 1) where probabilities[s * actionCount + a] > probabilities[s * actionCount + best] {
       best = a
