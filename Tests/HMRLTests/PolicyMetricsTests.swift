@@ -78,6 +78,15 @@ import Testing
         expectRelative(m.policyDivergence[i][j], try policyDivergence(mdp, policies[i], policies[j]), 1e-14, "P \(i),\(j)")
       }
     }
+    let visitsEverything = try pairwiseEquivalencePolicyMetricEstimates(mdp, policies, episodes: 3_000, using: &g)
+    let uniform = try pairwisePolicyMetrics(mdp, policies)
+    for i in 0..<5 {
+      for j in 0..<5 where i != j {
+        // 3 000 episodes of ≤ 5 steps on 5 states: every reachable state is seen (Pr(miss) tiny).
+        expectRelative(visitsEverything[i][j], uniform.equivalencePolicyMetric[i][j],
+                       1e-12, "pairwise MC d_E \(i),\(j) (uniform q)")
+      }
+    }
     let estimates = try pairwisePolicyDivergenceEstimates(mdp, policies, episodes: 2_000, using: &g)
     for i in 0..<5 {
       for j in (i + 1)..<5 {
@@ -95,6 +104,8 @@ import Testing
     expectRelative(result.meanDistance, log(2).squareRoot() / 4, 1e-15, "§II mean")
     #expect(!result.similar)
     #expect(try sampledStateRule(a, b, states: [1, 2], epsilon: 0.2).similar)
+    #expect(try policyMetric(a, b, states: [0, 1, 2, 1]) == result.meanDistance)
+    expectRLError(.outOfRange, containing: "policyMetric: state 3") { try policyMetric(a, b, states: [3]) }
     let (mean, similar) = try pairwiseSampledStateRule([a, b, a], states: [0, 1, 2, 1], epsilon: 0.2)
     #expect(mean[0][1] == result.meanDistance && mean[0][2] == 0 && similar[0][2] && !similar[1][2])
     var g = SplitMix64(seed: 2)

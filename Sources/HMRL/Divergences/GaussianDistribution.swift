@@ -115,9 +115,9 @@ public struct GaussianDistribution: Sendable, Equatable {
     return c
   }
 
-  /// ln N(x; μ, Σ) in nats; `x` has shape `[k]` (not checked: internal).
-  func logDensity(_ x: [Double]) -> Double {
-    var z = [Double](repeating: 0, count: dimension)
+  /// ln N(x; μ, Σ) in nats; `x` and `scratch` have shape `[k]` (not checked: internal).
+  /// NOTE: takes a scratch buffer so the Monte-Carlo loop allocates nothing per sample.
+  func logDensity(_ x: [Double], scratch z: inout [Double]) -> Double {
     for i in 0..<dimension { z[i] = x[i] - mean[i] }
     solveLower(&z)
     var quad = 0.0
@@ -125,22 +125,20 @@ public struct GaussianDistribution: Sendable, Equatable {
     return -0.5 * (quad + logDeterminant + Double(dimension) * log(2 * Double.pi))
   }
 
-  /// A sample μ + L z, z ~ N(0, I), drawn from `generator`.
-  func sample(using generator: inout some RandomNumberGenerator) -> [Double] {
+  /// Writes a sample μ + L z, z ~ N(0, I), into `x` (`[k]`), using `z` (`[k]`) as scratch.
+  func sample(into x: inout [Double], scratch z: inout [Double],
+              using generator: inout some RandomNumberGenerator) {
     let k = dimension
-    var z = [Double](repeating: 0, count: k)
     for i in 0..<k { z[i] = standardNormal(using: &generator) }
-    var x = mean
     if isDiagonal {
-      for i in 0..<k { x[i] += factor[i] * z[i] }
+      for i in 0..<k { x[i] = mean[i] + factor[i] * z[i] }
     } else {
       for i in 0..<k {
         var s = 0.0
         for p in 0...i { s += factor[i * k + p] * z[p] }
-        x[i] += s
+        x[i] = mean[i] + s
       }
     }
-    return x
   }
 }
 

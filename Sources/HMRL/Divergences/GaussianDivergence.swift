@@ -102,12 +102,13 @@ public func jensenShannon(_ p: GaussianDistribution, _ q: GaussianDistribution, 
     return hi + log1p(exp(min(a, b) - hi)) - ln2
   }
   var meanP = 0.0, m2P = 0.0, meanQ = 0.0, m2Q = 0.0
+  var x = [Double](repeating: 0, count: p.dimension), scratch = x
   for n in 1...samples {
-    let x = p.sample(using: &generator)
-    let lpx = p.logDensity(x), lqx = q.logDensity(x)
+    p.sample(into: &x, scratch: &scratch, using: &generator)
+    let lpx = p.logDensity(x, scratch: &scratch), lqx = q.logDensity(x, scratch: &scratch)
     let a = lpx - logMixture(lpx, lqx)
-    let y = q.sample(using: &generator)
-    let lpy = p.logDensity(y), lqy = q.logDensity(y)
+    q.sample(into: &x, scratch: &scratch, using: &generator)
+    let lpy = p.logDensity(x, scratch: &scratch), lqy = q.logDensity(x, scratch: &scratch)
     let b = lqy - logMixture(lpy, lqy)
     // Welford updates.
     let da = a - meanP; meanP += da / Double(n); m2P += da * (a - meanP)

@@ -134,3 +134,37 @@ public func pairwisePolicyDivergenceEstimates(_ mdp: TabularMDP, _ policies: [Ta
   }
   return out
 }
+
+/// Monte-Carlo d_E (uniform q over the estimated S') for all pairs of N policies, sampling each
+/// policy's `episodes` trajectories once: Ŝ'(i, j) = visited(i) ∩ visited(j).
+///
+/// - Returns: `[N][N]` estimates (symmetric, zero diagonal). Standard errors are not computed
+///   here (0); use `equivalencePolicyMetricEstimate` for one pair with a bootstrap error.
+/// - Throws: `RLError` naming `pairwiseEquivalencePolicyMetricEstimates` for an empty list, a
+///   policy that does not fit the MDP, or `episodes < 2`.
+/// - Complexity: O(N · episodes · H + N² · S · A).
+public func pairwiseEquivalencePolicyMetricEstimates(_ mdp: TabularMDP, _ policies: [TabularPolicy], episodes: Int,
+                                                     base: LogBase = .natural,
+                                                     using generator: inout some RandomNumberGenerator) throws -> [[Double]] {
+  let op = "pairwiseEquivalencePolicyMetricEstimates"
+  guard !policies.isEmpty else { throw RLError(.invalidArgument, op, "no policies") }
+  try checkEpisodeCount(episodes, operation: op)
+  for p in policies { try mdp.checkCompatible(p, operation: op) }
+  var visited = [[Bool]]()
+  for p in policies {
+    var v = [Bool](repeating: false, count: mdp.stateCount)
+    for _ in 0..<episodes { for s in try sampleEpisode(mdp, p, using: &generator).states { v[s] = true } }
+    visited.append(v)
+  }
+  let n = policies.count
+  var out = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+  for i in 0..<n {
+    for j in (i + 1)..<max(i + 1, n) {
+      let d = stateWiseDistances(policies[i], policies[j], base: base)
+      let common = zip(visited[i], visited[j]).map { $0 && $1 }
+      let e = try averageOverCommonStates(d, common: common, weights: nil, operation: op)
+      out[i][j] = e; out[j][i] = e
+    }
+  }
+  return out
+}

@@ -84,6 +84,21 @@ public func policyMetric(_ a: TabularPolicy, _ b: TabularPolicy, stateWeights: [
   return total
 }
 
+// Def. 2, empirical q_S
+/// d_P with q_S the empirical distribution of a state sample: (1/N) Σₖ sqrt J(π_θ(s_k), π_φ(s_k)).
+/// This is the mean of the note's §II rule (`sampledStateRule`), without the threshold.
+/// - Throws: `RLError` naming `policyMetric` for mismatched shapes, an empty sample or a state
+///   out of range.
+/// - Complexity: O(S · A + N).
+public func policyMetric(_ a: TabularPolicy, _ b: TabularPolicy, states: [Int], base: LogBase = .natural) throws -> Double {
+  try checkSameShape(a, b, operation: "policyMetric")
+  try checkStates(states, stateCount: a.stateCount, operation: "policyMetric")
+  let d = stateWiseDistances(a, b, base: base)
+  var total = 0.0
+  for s in states { total += d[s] }
+  return total / Double(states.count)
+}
+
 /// S' of Def. 3: the decision states both policies reach with non-zero probability, `[S]`.
 /// - Throws: `RLError` naming `equivalencePolicyMetric` when shapes differ.
 public func commonlyReachedStates(_ mdp: TabularMDP, _ a: TabularPolicy, _ b: TabularPolicy) throws -> [Bool] {
