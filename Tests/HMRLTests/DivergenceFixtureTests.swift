@@ -96,6 +96,13 @@ private func vector(_ any: Any?) -> [Double] { (any as? [Any] ?? []).compactMap(
         let qf = try GaussianDistribution(mean: q.mean, covariance: .full(dense(w)))
         expectRelative(try kullbackLeibler(pf, qf), klPQ, 1e-12, "\(label) KL full path")
       }
+      // The fixture's own Monte-Carlo KL estimates bracket our closed forms.
+      if let mc = number(c["kl_pq_mc"]), let se = number(c["kl_pq_mc_se"]) {
+        expectWithinStandardErrors(try kullbackLeibler(p, q), mc, standardError: se, z: 4, "\(label) KL(p||q) vs fixture MC")
+      }
+      if let mc = number(c["kl_qp_mc"]), let se = number(c["kl_qp_mc_se"]) {
+        expectWithinStandardErrors(try kullbackLeibler(q, p), mc, standardError: se, z: 4, "\(label) KL(q||p) vs fixture MC")
+      }
       let estimate = try jensenShannon(p, q, samples: 100_000, using: &generator)
       let se = (estimate.standardError * estimate.standardError + jsSE * jsSE).squareRoot()
       expectWithinStandardErrors(estimate.value, jsMC, standardError: se, z: 4, "\(label) MC JS")

@@ -15,6 +15,13 @@ import Testing
     let tiny = try JensenShannonBounds(symmetricKullbackLeiblerNats: 1e-20)
     #expect(abs(tiny.logarithmic - 0.5e-20) < 1e-33)
     #expect(log(2 / (1 + exp(-1e-20))) == 0)
+    // Negative zero is a zero probability; infinities are rejected.
+    #expect(try kullbackLeibler([-0.0, 1], [0.5, 0.5]) == log(2))
+    #expect(try jensenShannon([-0.0, 1], [0, 1]) == 0)
+    expectRLError(.invalidProbability, containing: "p[0] = inf is not a probability") { try jensenShannon([.infinity, 1], [0.5, 0.5]) }
+    // Extreme ratios do not overflow: p/q would be +inf.
+    let extreme = try kullbackLeibler([0.5, 0.5], [1, 5e-324])
+    #expect(extreme.isFinite && abs(extreme - 0.5 * (log(0.5) - log(5e-324)) - 0.5 * log(0.5)) < 1e-12)
   }
 
   @Test func boundsHoldOnRandomPairs() throws {
