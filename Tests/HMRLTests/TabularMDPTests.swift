@@ -73,6 +73,27 @@ import Testing
     #expect(e.states == [0] && e.terminated && e.finalState == 1)
   }
 
+  @Test func occupancyPerStepIsTheSurvivalProbability() throws {
+    // From state 0, action 0 ends the episode (state 1 is terminal) with probability 0.5.
+    let mdp = try TabularMDP(transitions: [[[0.5, 0.5]], [[0, 1]]], rewards: [[1], [0]],
+                             initialDistribution: [1, 0], horizon: 4, terminalStates: [1])
+    let visitation = try stateVisitation(mdp, TabularPolicy([[1], [1]]))
+    #expect(visitation.perStep.map { $0.reduce(0, +) } == [1, 0.5, 0.25, 0.125])
+    #expect(visitation.total == [1.875, 0])
+    #expect(visitation.averagedOverSteps == [1.875 / 4, 0])
+    #expect(try policyEvaluation(mdp, TabularPolicy([[1], [1]])).expectedReturn == 1.875)
+    // Starting in a terminal state: no decisions, S' empty, every metric 0.
+    let dead = try TabularMDP(transitions: [[[0, 1]], [[0, 1]]], rewards: [[1], [0]],
+                              initialDistribution: [0, 1], horizon: 3, terminalStates: [1])
+    let a = try TabularPolicy([[1], [1]])
+    #expect(try reachableStates(dead, a) == [false, false])
+    #expect(try equivalencePolicyMetric(dead, a, a) == 0)
+    #expect(try policyDivergence(dead, a, a) == 0)
+    var g = SplitMix64(seed: 3)
+    let e = try sampleEpisode(dead, a, using: &g)
+    #expect(e.states.isEmpty && e.terminated && e.rewards.isEmpty)
+  }
+
   @Test func badTablesAreTypedErrors() throws {
     expectRLError(.invalidProbability, containing: "tabularMDP: P[s=0, a=1] sums to 0.9") {
       try TabularMDP(transitions: [[[1, 0], [0.5, 0.4]], [[0, 1], [0, 1]]], rewards: [[0, 0], [0, 0]],
