@@ -68,6 +68,9 @@ import Testing
     expectRLError(.invalidProbability, containing: "q row 1 sums to 2") {
       try categoricalDivergenceRows(.jensenShannon, p: [1, 0, 0, 1], q: [1, 0, 1, 1], rowCount: 2, rowLength: 2)
     }
+    expectRLError(.shapeMismatch, containing: "rows of length 2") {
+      try categoricalDivergenceRows(.jensenShannon, p: [1, 0], q: [1, 0], rowCount: Int.max, rowLength: 2, rowStride: Int.max / 2)
+    }
     expectRLError(.invalidArgument, containing: "rowStride >= rowLength") {
       try categoricalDivergenceRows(.jensenShannon, p: [1], q: [1], rowCount: 1, rowLength: 2, rowStride: 1)
     }

@@ -148,7 +148,7 @@ import Testing
       try GridMaze(map: "S" + String(repeating: ".", count: 1024), horizon: 5)
     }
     expectRLError(.invalidMap, containing: "more than one goal") { try GridMaze(map: "SGG", horizon: 5) }
-    expectRLError(.invalidArgument, containing: "maze: horizon must be >= 1") { try GridMaze(map: "S.G", horizon: 0) }
+    expectRLError(.invalidArgument, containing: "maze: horizon must be in 1...100000, got 0") { try GridMaze(map: "S.G", horizon: 0) }
     let maze = try GridMaze(map: "S.G", horizon: 5)
     expectRLError(.outOfRange, containing: "maze.step: action 4 is out of range 0..<4") { try maze.transition(from: 0, action: 4) }
     expectRLError(.outOfRange, containing: "maze.step: state 7 is out of range") { try maze.transition(from: 7, action: 0) }

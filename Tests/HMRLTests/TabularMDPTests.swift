@@ -112,7 +112,7 @@ import Testing
     expectRLError(.invalidProbability, containing: "initial distribution sums to 0.5") {
       try TabularMDP(transitions: [[[1, 0]], [[0, 1]]], rewards: [[0], [0]], initialDistribution: [0.5, 0], horizon: 2)
     }
-    expectRLError(.invalidArgument, containing: "horizon must be >= 1") {
+    expectRLError(.invalidArgument, containing: "horizon must be in 1...100000, got 0") {
       try TabularMDP(transitions: [[[1]]], rewards: [[0]], initialDistribution: [1], horizon: 0)
     }
     expectRLError(.invalidArgument, containing: "discount must be in [0, 1]") {

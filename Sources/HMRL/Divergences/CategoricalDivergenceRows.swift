@@ -42,8 +42,9 @@ public func categoricalDivergenceRows(
                   "need rowCount >= 0, rowLength >= 1 and rowStride >= rowLength; got \(rowCount), \(rowLength), \(stride)")
   }
   if rowCount == 0 { return [] }
-  let needed = (rowCount - 1) * stride + rowLength
-  guard p.count >= needed, q.count >= needed else {
+  let (span, overflow) = (rowCount - 1).multipliedReportingOverflow(by: stride)
+  let needed = overflow ? Int.max : span.addingReportingOverflow(rowLength).partialValue
+  guard !overflow, needed >= span, p.count >= needed, q.count >= needed else {
     throw RLError(.shapeMismatch, op,
                   "\(rowCount) rows of length \(rowLength) with stride \(stride) need \(needed) entries; p has \(p.count), q has \(q.count)")
   }

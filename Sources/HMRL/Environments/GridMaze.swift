@@ -161,7 +161,9 @@ public struct GridMaze: Sendable, Equatable {
     guard let startCell = start else {
       throw RLError(.invalidMap, op, "the map has no start cell 'S'")
     }
-    guard horizon >= 1 else { throw RLError(.invalidArgument, op, "horizon must be >= 1, got \(horizon)") }
+    guard horizon >= 1, horizon <= TabularMDP.maximumHorizon else {
+      throw RLError(.invalidArgument, op, "horizon must be in 1...\(TabularMDP.maximumHorizon), got \(horizon)")
+    }
     guard discount >= 0, discount <= 1 else {
       throw RLError(.invalidArgument, op, "discount must be in [0, 1], got \(discount)")
     }

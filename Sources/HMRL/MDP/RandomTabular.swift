@@ -34,6 +34,10 @@ public func randomTabularMDP(stateCount: Int, actionCount: Int, horizon: Int, ma
     throw RLError(.invalidArgument, "randomTabularMDP",
                   "need stateCount, actionCount and maxSuccessors >= 1, got \(stateCount), \(actionCount), \(maxSuccessors)")
   }
+  guard stateCount <= 4096, actionCount <= 4096, stateCount * stateCount * actionCount <= 50_000_000 else {
+    throw RLError(.invalidArgument, "randomTabularMDP",
+                  "S·S·A = \(stateCount)·\(stateCount)·\(actionCount) exceeds the dense-table limit of 50 000 000 entries")
+  }
   let (nS, nA) = (stateCount, actionCount)
   var transitions = [Double](repeating: 0, count: nS * nA * nS)
   for row in 0..<(nS * nA) {

@@ -43,6 +43,10 @@ public struct TabularMDP: Sendable, Equatable {
   /// cₜ, `[H]`, multiplies the reward of decision t; `nil` means all ones.
   public let stepRewardScale: [Double]?
 
+  /// The largest horizon accepted. NOTE: exact tools keep `[H+1][S]` value tables and
+  /// MiniGrid-style rewards an `[H]` scale, so an unbounded H from a script could exhaust memory.
+  public static let maximumHorizon = 100_000
+
   /// Creates an MDP from flat tables, validating every one.
   ///
   /// - Parameters:
@@ -51,7 +55,7 @@ public struct TabularMDP: Sendable, Equatable {
   ///   - transitions: `[S*A*S]`, each (s, a) row non-negative, summing to 1 within 1e-9.
   ///   - rewards: finite rewards per (s, a) or per (s, a, s').
   ///   - initialDistribution: p₀, `[S]`, a probability vector.
-  ///   - horizon: H ≥ 1.
+  ///   - horizon: H in 1...`maximumHorizon`.
   ///   - discount: γ ∈ [0, 1] (default 1).
   ///   - terminalStates: indices of terminal states (default none).
   ///   - stepRewardScale: optional `[H]` finite multipliers cₜ.
@@ -112,7 +116,9 @@ public struct TabularMDP: Sendable, Equatable {
       throw RLError(.shapeMismatch, op, "initial distribution has \(initialDistribution.count) entries, expected \(s)")
     }
     try validateProbabilities(initialDistribution[...], operation: op, name: "initial distribution")
-    guard horizon >= 1 else { throw RLError(.invalidArgument, op, "horizon must be >= 1, got \(horizon)") }
+    guard horizon >= 1, horizon <= TabularMDP.maximumHorizon else {
+      throw RLError(.invalidArgument, op, "horizon must be in 1...\(TabularMDP.maximumHorizon), got \(horizon)")
+    }
     guard discount >= 0, discount <= 1 else {
       throw RLError(.invalidArgument, op, "discount must be in [0, 1], got \(discount)")
     }
