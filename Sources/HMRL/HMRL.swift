@@ -1,1 +1,0 @@
-// HMRL: see docs/architecture.md
