@@ -41,7 +41,7 @@ let package = Package(
     .testTarget(name: "HMPlotTests", dependencies: ["HMPlot", "HMTestSupport"]),
     .testTarget(name: "HMRLTests", dependencies: ["HMRL", "HMTestSupport"]),
     .testTarget(name: "HMLangTests", dependencies: ["HMLang", "HMTestSupport"]),
-    .testTarget(name: "HMRuntimeTests", dependencies: ["HMRuntime", "HMTestSupport"]),
+    .testTarget(name: "HMRuntimeTests", dependencies: ["HMRuntime", "HMTestSupport"], exclude: ["Language"]),
     .testTarget(name: "hmamlTests", dependencies: ["HMTestSupport"]),
   ],
   swiftLanguageModes: [.v5]

@@ -25,7 +25,7 @@ struct DiagnosticRenderingTests {
   @Test func syntaxErrorsAreAllReportedWithoutCascades() {
     let hm = Interpreter(output: { _ in })
     do {
-      try hm.evaluate("let a = 1 +\nlet b = (2\nlet c = 3\nprint(c ])\n", name: "s.hm")
+      try hm.evaluate("let a = 1 +\nlet b = 2\nlet c = ]\nprint(c 1)\n", name: "s.hm")
       Issue.record("expected syntax errors")
     } catch {
       let lines = error.items.compactMap { $0.position?.line }

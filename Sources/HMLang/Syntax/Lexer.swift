@@ -192,7 +192,9 @@ public struct Lexer {
     guard pieces.count == 1, case .text(var s) = pieces[0] else { return pieces }
     if s.hasPrefix("\n") { s.removeFirst() }
     var lines = s.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    if let last = lines.last, last.allSatisfy({ $0 == " " || $0 == "\t" }) { lines.removeLast(); lines.append("") }
+    // The line holding the closing quotes is not content (Swift's rule): `"""` on its own line
+    // ends the text without a trailing newline.
+    if lines.count > 1, let last = lines.last, last.allSatisfy({ $0 == " " || $0 == "\t" }) { lines.removeLast() }
     let indents = lines.filter { !$0.allSatisfy { $0 == " " || $0 == "\t" } }
       .map { $0.prefix { $0 == " " || $0 == "\t" }.count }
     let cut = indents.min() ?? 0

@@ -108,7 +108,7 @@ enum CollectionPrimitives {
     },
     record("keys", returns: "a list", doc: "The keys in insertion order.", example: "{a: 1, b: 2}.keys()") { c, m in c.vm.heap.makeList(m.entries.map(\.key)) },
     record("values", returns: "a list", doc: "The values in insertion order.", example: "{a: 1, b: 2}.values()") { c, m in c.vm.heap.makeList(m.entries.map(\.value)) },
-    record("items", returns: "a list of [key, value] pairs", doc: "The entries as pairs, for `for k, v in r.items()`.", example: "for k, v in {a: 1}.items() { print(k, v) }") { c, m in
+    record("items", returns: "a list of [key, value] pairs", doc: "The entries as pairs, for `for k, v in r.items()`.", example: "let r = {a: 1}\nfor k, v in r.items() { print(k, v) }") { c, m in
       c.vm.heap.makeList(m.entries.map { c.vm.heap.makeList([$0.key, $0.value]) })
     },
     record("get", [ParameterSpec("key"), ParameterSpec("default", default: .nil)], returns: "the value or the default",

@@ -172,7 +172,7 @@ enum FilePrimitives {
       Value(FileManager.default.fileExists(atPath: c.string(0)))
     },
     Primitive("json.parse", [ParameterSpec("text", .string)], returns: "a value", category: "files",
-              doc: "Parses JSON text: objects become records (keys sorted), arrays lists, null nil.", example: "json.parse(\"{\\\"a\\\": [1, 2.5]}\")") { c in
+              doc: "Parses JSON text: objects become records (keys sorted), arrays lists, null nil. (In hm string literals braces interpolate: write JSON objects with \\{ and \\}, or read them from files.)", example: "json.parse(\"[1, 2.5, null]\")") { c in
       try parseJSON(c.string(0), c.vm, "json.parse")
     },
     Primitive("json.stringify", [ParameterSpec("value"), ParameterSpec("indent", .int, default: .int(0))], returns: "a string", category: "files",
