@@ -30,7 +30,10 @@ let package = Package(
       name: "hmaml",
       dependencies: ["HMRuntime", "CLibEdit",
                      .product(name: "ArgumentParser", package: "swift-argument-parser")],
-      swiftSettings: optimize),
+      swiftSettings: optimize,
+      // NOTE: a static Swift runtime and FoundationEssentials only (no full Foundation anywhere
+      // in the binary) make start-up ~1.5 ms instead of ~12 ms (docs/performance.md).
+      linkerSettings: [.unsafeFlags(["-static-stdlib"]), .linkedLibrary("_FoundationCollections"), .linkedLibrary("_FoundationCShims"), .linkedLibrary("swiftSynchronization")]),
     .executableTarget(
       name: "hmbench",
       dependencies: ["HMRuntime", "HMTensor", "HMRL",

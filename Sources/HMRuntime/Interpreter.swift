@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A value handed to Swift: a deep copy of an hm value, safe to keep after the next evaluation.
 public enum HostValue: Equatable, CustomStringConvertible {
@@ -98,8 +105,8 @@ public final class Interpreter {
   public func runFile(_ path: String) throws(Diagnostics) -> Value {
     let text: String
     do { text = try String(contentsOfFile: path, encoding: .utf8) }
-    catch { throw Diagnostics([Diagnostic(.runtime, "cannot read '\(path)': \(error.localizedDescription)", source: nil, span: .none)]) }
-    main = vm.makeModule(name: "main", directory: (path as NSString).deletingLastPathComponent)
+    catch { throw Diagnostics([Diagnostic(.runtime, "cannot read '\(path)': \(error)", source: nil, span: .none)]) }
+    main = vm.makeModule(name: "main", directory: path.contains("/") ? String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]) : ".")
     return try evaluateRaw(text, name: path)
   }
 

@@ -1,9 +1,16 @@
 import HMRuntime
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // Temporary driver until the CLI lands: hmaml FILE | hmaml -e CODE
 let argv = CommandLine.arguments
-let hm = Interpreter(scriptDirectory: FileManager.default.currentDirectoryPath)
+let hm = Interpreter(scriptDirectory: ".")
 do {
   if argv.count >= 3 && argv[1] == "-e" {
     let v = try hm.evaluateRaw(argv[2], name: "<-e>")
@@ -13,6 +20,7 @@ do {
     _ = try hm.runFile(argv[1])
   }
 } catch {
-  FileHandle.standardError.write(error.rendered().data(using: .utf8)!)
+  fflush(stdout)
+  fputs(error.rendered(), stderr)
   exit(error.items.contains { $0.kind == .syntax || $0.kind == .incompleteInput || $0.kind == .compile } ? 2 : 1)
 }

@@ -122,7 +122,7 @@ public enum Disassembler {
       case .abx: operands = "\(Instruction.a(w)) \(Instruction.bx(w))"
       }
       let line = proto.source.position(of: proto.spans[pc].start).line
-      out += "  \(pc)\t[\(line)]\t\(name.padding(toLength: 26, withPad: " ", startingAt: 0))\(operands)\n"
+      out += "  \(pc)\t[\(line)]\t\(name + String(repeating: " ", count: max(1, 26 - name.count)))\(operands)\n"
     }
     if nested { for p in proto.protos { out += listing(p) } }
     return out

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Arithmetic and comparison off the int/int fast paths: Python semantics (`7 / 2 == 3.5`,
 /// floor division and modulo rounding toward −∞, `**` exact on ints), overflow as an error,

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `import "name"`: the importing script's folder first, then `HMAML_PATH` (`searchPath`), then
 /// the bundled stdlib. A module runs once in its own namespace; importing yields a record of its
@@ -8,13 +15,13 @@ extension VM {
     let file = path.hasSuffix(".hm") ? path : path + ".hm"
     var candidates: [String] = []
     if file.hasPrefix("/") { candidates = [file] } else {
-      if let dir = importer.directory { candidates.append((dir as NSString).appendingPathComponent(file)) }
-      candidates += searchPath.map { ($0 as NSString).appendingPathComponent(file) }
+      if let dir = importer.directory { candidates.append(Paths.join(dir, file)) }
+      candidates += searchPath.map { Paths.join($0, file) }
     }
     var key: String?
     var text: String?
     for c in candidates where FileManager.default.fileExists(atPath: c) {
-      let resolved = (c as NSString).standardizingPath
+      let resolved = Paths.standardize(c)
       key = resolved
       if let cached = importCache[resolved] { return cached }
       guard let t = try? String(contentsOfFile: resolved, encoding: .utf8) else {
@@ -37,7 +44,7 @@ extension VM {
     }
     importsInProgress.append(key)
     defer { importsInProgress.removeLast() }
-    let directory = key.hasPrefix("<stdlib>") ? nil : (key as NSString).deletingLastPathComponent
+    let directory = key.hasPrefix("<stdlib>") ? nil : Paths.directory(of: key)
     let module = makeModule(name: key, directory: directory)
     let source = Source(name: key.hasPrefix("<stdlib>") ? key : path, text: text)
     switch compile(source, module: module) {

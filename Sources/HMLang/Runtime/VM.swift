@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A call frame: which closure runs, where its registers start, where it resumes.
 struct Frame {
@@ -35,7 +42,11 @@ public final class VM {
   /// State the embedding runtime attaches (its random generator, script arguments, …).
   public var context: AnyObject?
   /// Where `print` writes. Embedders capture output by replacing it.
-  public var output: (String) -> Void = { s in FileHandle.standardOutput.write(s.data(using: .utf8) ?? Data()) }
+  /// (C stdio: line-buffered on a terminal, block-buffered in a pipe, flushed at exit.)
+  public var output: (String) -> Void = { s in
+    var s = s
+    s.withUTF8 { b in _ = fwrite(b.baseAddress, 1, b.count, stdout) }
+  }
 
   /// Globals every module starts with (natives and the prelude).
   public private(set) var builtins: [(name: String, value: Value)] = []

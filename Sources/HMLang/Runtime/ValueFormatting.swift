@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// How values print: `str` for `print` and interpolation (strings bare), `repr` for echo and
 /// nested values (strings quoted). Floats print as Python does: shortest round-trip, `1.0`.

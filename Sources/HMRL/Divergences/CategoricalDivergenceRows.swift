@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Which divergence a batched call computes, row by row.
 public enum CategoricalDivergence: String, Sendable, CaseIterable {

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A multivariate normal distribution N(μ, Σ) in k dimensions, with diagonal or full
 /// covariance, factorised once (Cholesky) so that divergences and densities are cheap.

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// f(x) = (1+x)ln(1+x) + (1−x)ln(1−x) for x ∈ [−1, 1], with 0·ln 0 = 0.
 ///

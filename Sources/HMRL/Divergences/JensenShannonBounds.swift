@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The research note's two upper bounds on the Jensen–Shannon divergence in terms of the
 /// symmetric KL S = (KL(p‖q) + KL(q‖p))/2 (Def. 4 discussion):

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One term p·ln(p/q) of a Kullback–Leibler sum, in nats, with 0·ln(0/q) = 0 and
 /// p·ln(p/0) = +∞ for p > 0.

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A cell position in a maze: row 0 is the top line of the map, column 0 its first character.
 public struct GridPosition: Hashable, Sendable, CustomStringConvertible {

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Infinite-horizon discounted evaluation and control of a tabular MDP (the MDP's horizon is
 /// ignored; γ < 1 is required so that values are finite). Terminal states have value 0.

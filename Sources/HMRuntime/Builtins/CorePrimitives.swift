@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// print, len, range, type, conversions, assert, error, time.
 enum CorePrimitives {
@@ -57,7 +64,7 @@ enum CorePrimitives {
         }
         return Value(i)
       default:
-        let s = (v.string ?? "").trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "")
+        let s = (v.string ?? "").trimmingWhitespace().replacing("_", with: "")
         guard let i = Int(s) else { throw call.error("cannot parse \(quote(v.string ?? "")) as an int") }
         return Value(i)
       }
@@ -70,7 +77,7 @@ enum CorePrimitives {
       case .int, .float: return Value(v.number)
       case .bool: return Value(v.bool ? 1.0 : 0.0)
       default:
-        guard let d = Double((v.string ?? "").trimmingCharacters(in: .whitespaces)) else {
+        guard let d = Double((v.string ?? "").trimmingWhitespace()) else {
           throw call.error("cannot parse \(quote(v.string ?? "")) as a float")
         }
         return Value(d)
@@ -93,11 +100,11 @@ enum CorePrimitives {
     },
     Primitive("time", [], returns: "a float (seconds)", category: "core",
               doc: "Seconds since the Unix epoch, as a float; subtract two readings to time code.",
-              example: "let t0 = time()\nprint(time() - t0 >= 0)") { _ in Value(Date().timeIntervalSince1970) },
+              example: "let t0 = time()\nprint(time() - t0 >= 0)") { _ in Value(wallClockSeconds()) },
     Primitive("clock", [], returns: "a float (seconds)", category: "core",
               doc: "A monotonic clock in seconds, for measuring durations.",
               example: "let t0 = clock()\nprint(clock() - t0 >= 0)") { _ in
-      Value(Double(DispatchTime.now().uptimeNanoseconds) / 1e9)
+      Value(monotonicSeconds())
     },
     Primitive("args", [], returns: "a list of strings", category: "core",
               doc: "The arguments given after the script name on the command line (`hmaml script.hm a b`).",

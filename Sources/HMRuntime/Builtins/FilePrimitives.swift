@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Text, JSON and CSV files. Writes are atomic (a temporary file renamed into place); reads
 /// validate and fail with a message naming the file.
@@ -13,7 +20,7 @@ enum FilePrimitives {
       if rename(tmp.path, url.path) != 0 { throw RuntimeError("cannot rename into \(path): \(String(cString: strerror(errno)))") }
     } catch let e as RuntimeError { throw e } catch {
       try? FileManager.default.removeItem(at: tmp)
-      throw RuntimeError("cannot write \(path): \(error.localizedDescription)")
+      throw RuntimeError("cannot write \(path): \(error)")
     }
   }
 
@@ -25,26 +32,6 @@ enum FilePrimitives {
   }
 
   // MARK: JSON
-
-  static func toJSON(_ v: Value, _ vm: VM, depth: Int = 0) throws -> Any {
-    if depth > 500 { throw RuntimeError("json: value nested too deeply (a cycle?)") }
-    switch v.tag {
-    case .nil: return NSNull()
-    case .bool: return v.bool
-    case .int: return v.int
-    case .float:
-      guard v.float.isFinite else { throw RuntimeError("json: \(formatFloat(v.float)) is not representable in JSON") }
-      return v.float
-    case .string: return v.string ?? ""
-    case .list: return try v.listObject.items.map { try toJSON($0, vm, depth: depth + 1) }
-    case .range: let r = v.rangeObject; return (0..<r.count).map { r.element($0) }
-    case .map:
-      var d: [String: Any] = [:]
-      for (k, x) in v.mapObject.entries { d[vm.str(k)] = try toJSON(x, vm, depth: depth + 1) }
-      return d
-    default: throw RuntimeError("json: cannot encode \(v.typeNameWithArticle)")
-    }
-  }
 
   /// JSON text with keys in the record's insertion order.
   static func jsonText(_ v: Value, _ vm: VM, indent: Int, level: Int = 0) throws -> String {
@@ -82,37 +69,15 @@ enum FilePrimitives {
       case "\r": out += "\\r"
       case "\t": out += "\\t"
       default:
-        if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+        if u.value < 0x20 { out += cFormat("\\u%04x", Int(u.value)) } else { out.unicodeScalars.append(u) }
       }
     }
     return out + "\""
   }
 
-  static func fromJSON(_ x: Any, _ vm: VM) -> Value {
-    switch x {
-    case is NSNull: return .nil
-    case let n as NSNumber:
-      if n.objCType.pointee == CChar(UInt8(ascii: "c")) || n.objCType.pointee == CChar(UInt8(ascii: "B")) { return Value(n.boolValue) }
-      let d = n.doubleValue
-      if let i = Int(exactly: d), !String(describing: n).contains("."), !String(describing: n).contains("e") { return Value(i) }
-      return Value(d)
-    case let s as String: return vm.heap.makeString(s)
-    case let a as [Any]: return vm.heap.makeList(a.map { fromJSON($0, vm) })
-    case let d as [String: Any]:
-      let m = MapObject()
-      for k in d.keys.sorted() { try? m.set(vm.heap.intern(k), fromJSON(d[k] as Any, vm)) }
-      return vm.heap.makeMap(m)
-    default: return .nil
-    }
-  }
-
   static func parseJSON(_ text: String, _ vm: VM, _ who: String) throws -> Value {
-    do {
-      let obj = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
-      return fromJSON(obj, vm)
-    } catch {
-      throw RuntimeError("\(who): invalid JSON (\(error.localizedDescription))")
-    }
+    var reader = JSONReader(text, vm: vm)
+    do { return try reader.document() } catch { throw RuntimeError("\(who): invalid JSON (\(error))") }
   }
 
   // MARK: CSV (RFC 4180)
@@ -148,7 +113,7 @@ enum FilePrimitives {
 
   static func csvField(_ s: String) -> String {
     s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-      ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+      ? "\"" + s.replacing("\"", with: "\"\"") + "\"" : s
   }
 
   static func csvValue(_ field: String, _ vm: VM) -> Value {

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Scalar math on ints and floats (tensors have their own element-wise functions).
 enum MathPrimitives {
@@ -65,21 +72,21 @@ enum MathPrimitives {
       return Value(i)
     },
     unary("sqrt", "Square root; NaN for negative inputs.", "sqrt(2)") { $0.squareRoot() },
-    unary("exp", "e raised to x.", "exp(1)") { Foundation.exp($0) },
+    unary("exp", "e raised to x.", "exp(1)") { Glibc.exp($0) },
     Primitive("log", [ParameterSpec("x", .number), ParameterSpec("base", .optional(.number), default: .nil)],
               returns: "a float", category: "math", doc: "Natural logarithm, or in the given base; log(0) is -inf, negative inputs give NaN.",
               example: "log(8, base: 2)  # 3.0") { call in
       let x = call.double(0)
-      if call[1].isNil { return Value(Foundation.log(x)) }
-      return Value(Foundation.log(x) / Foundation.log(call[1].number))
+      if call[1].isNil { return Value(Glibc.log(x)) }
+      return Value(Glibc.log(x) / Glibc.log(call[1].number))
     },
-    unary("log1p", "log(1 + x), accurate for small x.", "log1p(1e-10)") { Foundation.log1p($0) },
-    unary("sin", "Sine (radians).", "sin(pi / 2)") { Foundation.sin($0) },
-    unary("cos", "Cosine (radians).", "cos(0)") { Foundation.cos($0) },
-    unary("tan", "Tangent (radians).", "tan(0.5)") { Foundation.tan($0) },
-    unary("tanh", "Hyperbolic tangent.", "tanh(0.5)") { Foundation.tanh($0) },
+    unary("log1p", "log(1 + x), accurate for small x.", "log1p(1e-10)") { Glibc.log1p($0) },
+    unary("sin", "Sine (radians).", "sin(pi / 2)") { Glibc.sin($0) },
+    unary("cos", "Cosine (radians).", "cos(0)") { Glibc.cos($0) },
+    unary("tan", "Tangent (radians).", "tan(0.5)") { Glibc.tan($0) },
+    unary("tanh", "Hyperbolic tangent.", "tanh(0.5)") { Glibc.tanh($0) },
     Primitive("atan2", [ParameterSpec("y", .number), ParameterSpec("x", .number)], returns: "a float", category: "math",
-              doc: "The angle of the point (x, y) in radians, in (-π, π].", example: "atan2(1, 1)") { call in Value(Foundation.atan2(call.double(0), call.double(1))) },
+              doc: "The angle of the point (x, y) in radians, in (-π, π].", example: "atan2(1, 1)") { call in Value(Glibc.atan2(call.double(0), call.double(1))) },
     Primitive("is_nan", [ParameterSpec("x", .number)], returns: "a bool", category: "math", doc: "True for NaN.", example: "is_nan(0.0 * inf)") { call in Value(call[0].tag == .float && call.double(0).isNaN) },
     Primitive("is_finite", [ParameterSpec("x", .number)], returns: "a bool", category: "math", doc: "False for NaN and ±infinity.", example: "is_finite(1e308 * 10)") { call in Value(call.double(0).isFinite) },
     Primitive("clamp", [ParameterSpec("x", .number), ParameterSpec("lo", .number), ParameterSpec("hi", .number)], returns: "a number", category: "math",

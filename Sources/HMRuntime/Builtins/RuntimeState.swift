@@ -48,4 +48,11 @@ struct ScriptRandom: RandomNumberGenerator {
   }
 }
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif

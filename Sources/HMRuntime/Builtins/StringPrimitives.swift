@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Methods of strings.
 enum StringPrimitives {
@@ -13,7 +20,7 @@ enum StringPrimitives {
     method("upper", returns: "a string", doc: "The string in upper case.", example: "\"maml\".upper()") { c, s in c.vm.heap.makeString(s.uppercased()) },
     method("lower", returns: "a string", doc: "The string in lower case.", example: "\"MAML\".lower()") { c, s in c.vm.heap.makeString(s.lowercased()) },
     method("strip", returns: "a string", doc: "Without leading and trailing white space (spaces, tabs, newlines).", example: "\"  x \".strip()") { c, s in
-      c.vm.heap.makeString(s.trimmingCharacters(in: .whitespacesAndNewlines))
+      c.vm.heap.makeString(s.trimmingWhitespace())
     },
     method("split", [ParameterSpec("separator", .optional(.string), default: .nil)], returns: "a list of strings",
            doc: "Splits on `separator`, or on runs of white space when it is nil (dropping empty pieces, as Python).",
@@ -23,7 +30,7 @@ enum StringPrimitives {
       else {
         let sep = c.string(0)
         if sep.isEmpty { throw c.error("empty separator") }
-        parts = s.components(separatedBy: sep)
+        parts = s.pieces(separatedBy: sep)
       }
       return c.vm.heap.makeList(parts.map { c.vm.heap.makeString($0) })
     },
@@ -35,11 +42,11 @@ enum StringPrimitives {
     method("replace", [ParameterSpec("old", .string), ParameterSpec("new", .string)], returns: "a string",
            doc: "Every occurrence of `old` replaced by `new`.", example: "\"a-b-c\".replace(\"-\", \"+\")") { c, s in
       if c.string(0).isEmpty { throw c.error("cannot replace the empty string") }
-      return c.vm.heap.makeString(s.replacingOccurrences(of: c.string(0), with: c.string(1)))
+      return c.vm.heap.makeString(s.replacing(c.string(0), with: c.string(1)))
     },
     method("find", [ParameterSpec("sub", .string)], returns: "an int",
            doc: "The character index of the first occurrence of `sub`, or -1.", example: "\"hello\".find(\"l\")  # 2") { c, s in
-      guard let r = s.range(of: c.string(0)) else { return Value(-1) }
+      guard let r = s.firstRange(of: c.string(0)) else { return Value(-1) }
       return Value(s.distance(from: s.startIndex, to: r.lowerBound))
     },
     method("contains", [ParameterSpec("sub", .string)], returns: "a bool", doc: "Whether `sub` occurs in the string (also: `sub in s`).", example: "\"maze\".contains(\"az\")") { c, s in
@@ -50,10 +57,10 @@ enum StringPrimitives {
     method("count", [ParameterSpec("sub", .string)], returns: "an int", doc: "Non-overlapping occurrences of `sub`.", example: "\"banana\".count(\"an\")  # 2") { c, s in
       let sub = c.string(0)
       if sub.isEmpty { throw c.error("empty substring") }
-      return Value(s.components(separatedBy: sub).count - 1)
+      return Value(s.pieces(separatedBy: sub).count - 1)
     },
     method("lines", returns: "a list of strings", doc: "The lines of the string, without their line breaks.", example: "\"a\\nb\".lines()") { c, s in
-      var ls = s.components(separatedBy: "\n").map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
+      var ls = s.pieces(separatedBy: "\n").map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
       if ls.last == "" { ls.removeLast() }
       return c.vm.heap.makeList(ls.map { c.vm.heap.makeString($0) })
     },
@@ -82,7 +89,7 @@ enum StringPrimitives {
       case "general": spec = "%.\(max(1, d))g"
       default: throw call.error("style must be \"fixed\", \"sci\" or \"general\"")
       }
-      return call.vm.heap.makeString(String(format: spec, x))
+      return call.vm.heap.makeString(cFormat(spec, x))
     },
   ]
 }

@@ -1,5 +1,12 @@
 @_exported import HMLang
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One native function, method, property or constant, declared once. From this declaration
 /// come argument checking (the VM checks kinds and defaults before `body` runs), `?name` help,
@@ -96,7 +103,7 @@ public struct Primitive {
       for p in documented { out += "  \(p.name) (\(p.kind.description)): \(p.doc)\n" }
     }
     if !returns.isEmpty { out += "\nReturns \(returns).\n" }
-    out += "\nExample:\n  \(example.replacingOccurrences(of: "\n", with: "\n  "))\n"
+    out += "\nExample:\n  \(example.replacing("\n", with: "\n  "))\n"
     return out
   }
 }

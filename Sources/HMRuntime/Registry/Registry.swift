@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Every primitive of hmaml, in declaration order. Installing it into a VM binds the functions,
 /// methods, properties and constants; the same list answers `?name`, completion, and generates
@@ -87,7 +94,7 @@ public final class Registry {
       out += "\(category):\n"
       for p in primitives where p.category == category {
         let first = p.doc.split(separator: ".").first.map(String.init) ?? p.doc
-        out += "  \(p.qualifiedName.padding(toLength: 22, withPad: " ", startingAt: 0)) \(first)\n"
+        out += "  \(p.qualifiedName.padded(to: 22)) \(first)\n"
       }
     }
     return out
@@ -104,7 +111,7 @@ public final class Registry {
     var out = "<!-- Generated from the primitive registry (Sources/HMRuntime). Do not edit: run scripts/generate. -->\n"
     out += "# Primitives\n\nEvery native function, method, property and constant of hmaml, from the registry that also checks arguments and answers `?name` in the REPL.\n\n"
     for category in categories {
-      out += "- [\(category)](#\(category.lowercased().replacingOccurrences(of: " ", with: "-")))\n"
+      out += "- [\(category)](#\(category.lowercased().replacing(" ", with: "-")))\n"
     }
     for category in categories {
       out += "\n## \(category)\n"
