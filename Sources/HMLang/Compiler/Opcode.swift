@@ -99,6 +99,9 @@ enum Instruction {
       | UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: bx))) << 32
   }
   @inline(__always) static func op(_ i: UInt64) -> UInt8 { UInt8(truncatingIfNeeded: i) }
+  /// The opcode of an instruction. Invariant: only the compiler writes instructions, with
+  /// valid opcodes, so the low byte is always a case (a checked init costs a switch per step).
+  @inline(__always) static func opcode(_ i: UInt64) -> Opcode { unsafeBitCast(UInt8(truncatingIfNeeded: i), to: Opcode.self) }
   @inline(__always) static func a(_ i: UInt64) -> Int { Int(UInt16(truncatingIfNeeded: i >> 8)) }
   @inline(__always) static func b(_ i: UInt64) -> Int { Int(UInt16(truncatingIfNeeded: i >> 24)) }
   @inline(__always) static func c(_ i: UInt64) -> Int { Int(UInt16(truncatingIfNeeded: i >> 40)) }

@@ -150,12 +150,17 @@ extension VM {
   }
 
   func lookupMethod(_ receiver: Value, _ name: StringObject) throws(RuntimeError) -> NativeFunction {
-    // Method names are interned constants: cache by (kind, name identity).
-    let key = MethodKey(tag: receiver.tag, name: ObjectIdentifier(name))
-    if receiver.tag != .object, let m = methodCache[key] { return m }
+    // Method names are interned constants that live as long as their functions: a
+    // direct-mapped cache keyed by (kind, name identity) avoids hashing the name.
+    let nameBits = UInt64(UInt(bitPattern: Unmanaged.passUnretained(name).toOpaque()))
+    let slot = Int(truncatingIfNeeded: (nameBits >> 4) ^ UInt64(receiver.tag.rawValue) &* 0x9e37) & (VM.methodCacheSize - 1)
+    if receiver.tag != .object {
+      let e = methodCache[slot]
+      if e.name == nameBits && e.tag == receiver.tag.rawValue, let f = e.function { return f.takeUnretainedValue() }
+    }
     let n = name.string
     if receiver.tag != .object, let m = methods[receiver.tag]?[n] {
-      methodCache[key] = m
+      methodCache[slot] = MethodCacheEntry(tag: receiver.tag.rawValue, name: nameBits, function: Unmanaged.passUnretained(m))
       return m
     }
     if receiver.tag == .object {

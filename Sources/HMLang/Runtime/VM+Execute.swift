@@ -20,7 +20,7 @@ extension VM {
         let i = code[pc]
         pc += 1
         let a = Instruction.a(i)
-        switch Opcode(rawValue: Instruction.op(i)).unsafelyUnwrapped {
+        switch Instruction.opcode(i) {
         case .move: R[a] = R[Instruction.b(i)]
         case .loadConstant: R[a] = K[Instruction.bx(i)]
         case .loadInt: R[a] = Value(Instruction.bx(i))
@@ -228,7 +228,7 @@ extension VM {
           var callee = a
           let count = Instruction.b(i)
           var names: ListObject?
-          let op = Opcode(rawValue: Instruction.op(i)).unsafelyUnwrapped
+          let op = Instruction.opcode(i)
           frames[frameCount - 1].pc = pc
           if op == .invoke || op == .invokeNamed {
             let receiver = R[a]

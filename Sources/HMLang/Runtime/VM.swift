@@ -56,9 +56,14 @@ public final class VM {
   /// Methods and properties of native object types, by type name, then name.
   var objectMethods: [String: [String: NativeFunction]] = [:]
   var objectProperties: [String: [String: NativeFunction]] = [:]
-  /// Resolved methods of built-in kinds by (kind, interned name); names are constants that live
-  /// as long as their functions, and the cache is cleared when methods change.
-  var methodCache: [MethodKey: NativeFunction] = [:]
+  /// Resolved methods of built-in kinds by (kind, interned name); cleared when methods change.
+  /// Entries are unretained: the functions live in `methods`.
+  static let methodCacheSize = 256
+  let methodCache: UnsafeMutablePointer<MethodCacheEntry> = {
+    let p = UnsafeMutablePointer<MethodCacheEntry>.allocate(capacity: VM.methodCacheSize)
+    p.initialize(repeating: MethodCacheEntry(), count: VM.methodCacheSize)
+    return p
+  }()
   /// Operators, indexing and iteration on native objects (tensors…), provided by the runtime.
   public var objectHooks = ObjectHooks()
 
@@ -83,6 +88,7 @@ public final class VM {
   }
 
   deinit {
+    methodCache.deallocate()
     free(stack)
     frames.deallocate()
   }
@@ -112,7 +118,7 @@ public final class VM {
   /// Registers a method of a built-in kind (`list`, `string`, `record`, `range`, `int`, `float`).
   public func defineMethod(_ f: NativeFunction, on kind: Value.Tag) {
     methods[kind, default: [:]][f.name] = f
-    methodCache = [:]
+    methodCache.update(repeating: MethodCacheEntry(), count: VM.methodCacheSize)
     _ = heap.makeNative(f)
   }
   public func defineMethod(_ f: NativeFunction, onObjectType type: String) {
@@ -337,9 +343,10 @@ public final class VM {
   }
 }
 
-struct MethodKey: Hashable {
-  var tag: Value.Tag
-  var name: ObjectIdentifier
+struct MethodCacheEntry {
+  var tag: UInt8 = 0xFF
+  var name: UInt64 = 0
+  var function: Unmanaged<NativeFunction>?
 }
 
 /// What the runtime provides for native objects (tensors and the like): operators, indexing,
