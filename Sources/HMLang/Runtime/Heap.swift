@@ -27,10 +27,10 @@ public final class Heap {
   public func makeString(_ s: String) -> Value { Value(register(StringObject(s)), .string) }
   func makeString(_ o: StringObject) -> Value { Value(register(o), .string) }
   public func makeString(bytes: UnsafeBufferPointer<UInt8>) -> Value {
-    let storage = StringStorage(capacity: bytes.count)
-    if let b = bytes.baseAddress { storage.bytes.initialize(from: b, count: bytes.count) }
-    storage.used = bytes.count
-    return Value(register(StringObject(storage: storage, count: bytes.count)), .string)
+    let buffer = StringBuffer(capacity: bytes.count)
+    if let b = bytes.baseAddress { buffer.bytes.initialize(from: b, count: bytes.count) }
+    buffer.header.pointee.used = bytes.count
+    return Value(register(StringObject(buffer: buffer, count: bytes.count)), .string)
   }
   /// A string shared by every use of the same text (compile-time constants, field names).
   public func intern(_ s: String) -> Value {
@@ -85,6 +85,8 @@ public final class Heap {
     for o in objects where o.marked { o.marked = false; live.append(o) }
     objects = live
     allocationsSinceCollection = 0
+    // The next collection after as many new objects as survived (at least 200k): the heap may
+    // double between collections, which keeps their amortised cost linear.
     threshold = max(200_000, live.count)
     collectionRequested = false
     collections += 1
