@@ -1,11 +1,9 @@
+import Foundation
 import Testing
 @testable import HMPlot
 
 @Test func previewScratch() throws {
   for (name, f) in try Fixtures.all() {
-    for style in [TerminalStyle.unicodeMonochrome, .plain, .full] {
-      print("== \(name) \(style)")
-      print(try f.renderTerminal(width: 60, height: 16, style: style))
-    }
+    try f.renderSVG().write(toFile: "/tmp/hmplot-\(name).svg", atomically: true, encoding: .utf8)
   }
 }
