@@ -19,7 +19,7 @@ enum BarChart {
     let topLeft = TerminalFrame.truncated(figure.xLabel, 24, unicode: style.unicode)
     let margin = TerminalFrame.leftMarginWidth(labels: labels, yLabel: "", topLeft: topLeft)
     let valueWidth = (valueLabels.map(\.count).max() ?? 0) + 1
-    let barWidth = width - margin - 1 - valueWidth
+    let barWidth = width - margin - 2 - valueWidth  // frame ┤ and closing corner
     guard barWidth >= 5 else {
       throw PlotError.tooSmall(operation: figure.kind.rawValue, width: width, height: labels.count + 3,
                                minimumWidth: width - barWidth + 5, minimumHeight: labels.count + 3)

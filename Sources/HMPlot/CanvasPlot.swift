@@ -16,7 +16,9 @@ enum CanvasPlot {
     let legend: [(index: Int, name: String)] = figure.showsLegend
       ? named.map { ($0.offset, TerminalFrame.truncated($0.element.name, legendNameLimit, unicode: style.unicode)) }
       : []
-    let legendWidth = legend.isEmpty ? 0 : 1 + 2 + (legend.map(\.name.count).max() ?? 0)
+    // " " + swatch + " " + name
+    let legendWidth = legend.isEmpty ? 0
+      : (legend.map { swatch($0.index).count + 2 + $0.name.count }.max() ?? 0)
 
     let leftMargin = TerminalFrame.leftMarginWidth(labels: [top, bottom], yLabel: yLabel)
     let columns = width - leftMargin - 2 - legendWidth

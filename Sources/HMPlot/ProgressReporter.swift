@@ -87,7 +87,7 @@ public final class ProgressReporter: @unchecked Sendable {
     lock.lock(); defer { lock.unlock() }
     self.label = label
     self.total = total.map { max(0, $0) }
-    done = 0; metrics = []; startTime = clock(); lastDraw = -Double.infinity; lastLength = 0
+    done = 0; metrics = []; startTime = clock(); lastDraw = -Double.infinity
     active = true
     if output == .terminal { draw(final: false) }
   }
@@ -120,7 +120,7 @@ public final class ProgressReporter: @unchecked Sendable {
     guard active else { return }
     active = false
     switch output {
-    case .terminal: draw(final: true)
+    case .terminal: draw(final: true); lastLength = 0
     case .lines: sink(statusLine(final: true, now: clock()) + "\n")
     case .quiet: break
     }

@@ -45,6 +45,7 @@ struct TerminalFrame {
     }
     func padLeft(_ s: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - s.count)) + s }
 
+    let title = Self.sanitized(self.title), xLabel = Self.sanitized(self.xLabel)
     if !title.isEmpty { lines.append(centred(title)) }
 
     let (tl, tr, bl, br, h, v): (String, String, String, String, String, String) =
@@ -79,8 +80,22 @@ struct TerminalFrame {
     return String(t)
   }
 
-  /// `text` cut to `limit` characters with an ellipsis.
+  /// `text` with control characters (ESC, BEL, newlines, …) replaced by spaces, so user labels
+  /// can never inject escape sequences or break the layout.
+  static func sanitized(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: { $0.value < 0x20 || ($0.value >= 0x7F && $0.value < 0xA0) }) else {
+      return text
+    }
+    var out = ""
+    for s in text.unicodeScalars {
+      out.unicodeScalars.append(s.value < 0x20 || (s.value >= 0x7F && s.value < 0xA0) ? " " : s)
+    }
+    return out
+  }
+
+  /// `text` sanitized and cut to `limit` characters with an ellipsis.
   static func truncated(_ text: String, _ limit: Int, unicode: Bool) -> String {
+    let text = sanitized(text)
     guard text.count > limit, limit > 1 else { return text }
     return unicode ? String(text.prefix(limit - 1)) + "…" : String(text.prefix(max(1, limit - 3))) + "..."
   }
