@@ -28,7 +28,7 @@ enum BarChart {
     let maxValue = max(0, finite.max() ?? 0), minValue = min(0, finite.min() ?? 0)
     let span = maxValue - minValue
     // Cells left of the zero column hold negative bars.
-    let zero = span > 0 ? Int((Double(barWidth) * -minValue / span).rounded()) : 0
+    let zero = span > 0 ? Ticks.clampedIndex((Double(barWidth) * -minValue / span).rounded(), 0...barWidth) : 0
     let full: Character = style.unicode ? "█" : "#"
 
     var body: [String] = []
@@ -37,10 +37,10 @@ enum BarChart {
       var visible = zero
       if v.isFinite && span > 0 {
         if v < 0 {
-          let cells = min(zero, Int((Double(barWidth) * -v / span).rounded()))
+          let cells = Ticks.clampedIndex((Double(barWidth) * -v / span).rounded(), 0...zero)
           row = String(repeating: " ", count: zero - cells) + String(repeating: full, count: cells)
         } else {
-          let eighthsCount = Int((Double(barWidth) * v / span * 8).rounded())
+          let eighthsCount = Ticks.clampedIndex((Double(barWidth) * v / span * 8).rounded(), 0...(8 * barWidth))
           var bar = String(repeating: full, count: eighthsCount / 8)
           let rest = eighthsCount % 8
           if rest > 0 { bar += style.unicode ? String(eighths[rest - 1]) : (rest >= 4 ? "#" : "") }

@@ -95,6 +95,7 @@ public struct BrailleCanvas: Sendable {
 
   /// Liang–Barsky clipping of a pixel-space segment to the canvas rectangle.
   private func clip(_ p: (Double, Double), _ q: (Double, Double)) -> ((Double, Double), (Double, Double))? {
+    guard p.0.isFinite, p.1.isFinite, q.0.isFinite, q.1.isFinite else { return nil }
     let xmin = -0.49, ymin = -0.49
     let xmax = Double(pixelWidth) - 0.51, ymax = Double(pixelHeight) - 0.51
     let dx = q.0 - p.0, dy = q.1 - p.1

@@ -51,7 +51,7 @@ enum Heatmap {
     }
     let ramp = style.unicode ? unicodeRamp : asciiRamp
     func rampGlyph(_ v: Double) -> Character {
-      ramp[min(ramp.count - 1, max(0, Int(t(v) * Double(ramp.count))))]
+      ramp[Ticks.clampedIndex(t(v) * Double(ramp.count), 0...(ramp.count - 1))]
     }
     func cell(upper: Double?, lower: Double?) -> String {
       let u = upper.flatMap { $0.isFinite ? $0 : nil }, l = lower.flatMap { $0.isFinite ? $0 : nil }

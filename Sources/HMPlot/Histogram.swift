@@ -19,7 +19,7 @@ enum Histogram {
     var width = Ticks.niceNumber((range.upperBound - range.lowerBound) / Double(max(1, target)), round: true)
     if !(width.isFinite && width > 0) { width = 1 }
     var start = (range.lowerBound / width).rounded(.down) * width
-    var count = max(1, Int(((range.upperBound - start) / width).rounded(.up)))
+    var count = max(1, Ticks.clampedIndex(((range.upperBound - start) / width).rounded(.up), 0...10_000))
     if let binCount, count > binCount {
       // The nice width rounded down too far: use the exact width instead.
       width = (range.upperBound - range.lowerBound) / Double(binCount)
@@ -30,7 +30,7 @@ enum Histogram {
     let edges = (0...count).map { start + Double($0) * width }
     var counts = Array(repeating: 0, count: count)
     for v in finite {
-      let i = min(count - 1, max(0, Int(((v - start) / width).rounded(.down))))
+      let i = Ticks.clampedIndex((v - start) / width, 0...(count - 1))
       counts[i] += 1
     }
     return try HistogramBins(edges: edges, counts: counts)

@@ -92,6 +92,15 @@ public enum Ticks {
     return lo <= hi ? lo...hi : nil
   }
 
+  /// `value` rounded down and clamped to `bounds`; NaN gives the lower bound. Converting a
+  /// data-derived Double with `Int(_:)` traps on ±∞ and NaN: every such conversion goes here.
+  static func clampedIndex(_ value: Double, _ bounds: ClosedRange<Int>) -> Int {
+    guard !value.isNaN else { return bounds.lowerBound }
+    if value <= Double(bounds.lowerBound) { return bounds.lowerBound }
+    if value >= Double(bounds.upperBound) { return bounds.upperBound }
+    return Int(value.rounded(.down))
+  }
+
   /// `value` formatted with the decimals a tick `step` needs; scientific for very large or
   /// small magnitudes.
   public static func format(_ value: Double, step: Double) -> String {

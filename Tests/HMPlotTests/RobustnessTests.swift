@@ -57,6 +57,17 @@ import Testing
     try renderEverywhere(fixed)
   }
 
+  @Test func extremeHistogramsAndHeatmapsDoNotTrap() throws {
+    let huge = Double.greatestFiniteMagnitude
+    let h = try Figure.histogram([-huge, huge, 0, 1])
+    #expect(h.bins?.counts.reduce(0, +) == 4)
+    try renderEverywhere(h)
+    try renderEverywhere(try Figure.heatmap(HeatmapGrid([[-huge, huge], [0, 1e-300]])))
+    try renderEverywhere(try Figure.bar(labels: ["a", "b"], values: [-huge, huge]))
+    try renderEverywhere(try Figure.scatter([Series(x: [-huge, huge, 0], y: [huge, -huge, 0])]))
+    try renderEverywhere(try Figure.histogram([1e-320, 2e-320]))
+  }
+
   @Test func nanHeatmapCellsAndBarsAreBlank() throws {
     let grid = HeatmapGrid([[1, .nan, 3], [.infinity, 5, 6], [.nan, .nan, .nan]])
     try renderEverywhere(try Figure.heatmap(grid))
