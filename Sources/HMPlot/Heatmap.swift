@@ -25,7 +25,7 @@ enum Heatmap {
     let yLabel = TerminalFrame.truncated(figure.yLabel, 15, unicode: style.unicode)
     let maxLabel = Ticks.compact(range.upperBound), minLabel = Ticks.compact(range.lowerBound)
     let barWidth = halfBlocks ? 1 : 2
-    let rightWidth = 1 + barWidth + 1 + max(maxLabel.count, minLabel.count)
+    let rightWidth = 1 + barWidth + 1 + maxLabel.count + 2 + minLabel.count
     let margin = TerminalFrame.leftMarginWidth(labels: [top, bottom], yLabel: yLabel)
     let availableColumns = width - margin - 2 - rightWidth
     let availableRows = height - (figure.title.isEmpty ? 0 : 1) - 3 - (figure.xLabel.isEmpty ? 0 : 1)
@@ -94,7 +94,7 @@ enum Heatmap {
     // Colour bar: the maximum at the top row, the minimum at the bottom one.
     var right: [String] = []
     for r in 0..<textRows {
-      let label = r == 0 ? maxLabel : r == textRows - 1 ? minLabel : ""
+      let label = textRows == 1 ? minLabel + ".." + maxLabel : r == 0 ? maxLabel : r == textRows - 1 ? minLabel : ""
       let swatch: String
       if halfBlocks {
         let n = Double(max(1, 2 * textRows - 1))

@@ -76,9 +76,8 @@ struct SVGFigure {
     return a
   }
 
-  /// Grid lines (when `grid`), frame, ticks, tick labels, title and axis labels.
-  mutating func drawAxes(_ a: Area, xTicks: [Tick], yTicks: [Tick], grid: (x: Bool, y: Bool),
-                         rotateXLabels: Bool = false) {
+  /// Declares the clip path of the plot area and draws grid lines (when `grid`), behind the data.
+  mutating func drawAxes(_ a: Area, xTicks: [Tick], yTicks: [Tick], grid: (x: Bool, y: Bool)) {
     doc.define("<clipPath id=\"\(Self.clipID)\"><rect x=\"\(Self.n(a.x))\" y=\"\(Self.n(a.y))\" "
                + "width=\"\(Self.n(a.width))\" height=\"\(Self.n(a.height))\"/></clipPath>")
     doc.beginGroup(["stroke": Self.gridColour, "stroke-width": "1"])

@@ -6,12 +6,10 @@ import Testing
 enum Fixtures {
   static func lineFigure() throws -> Figure {
     let xs = (0...60).map { Double($0) / 60 * 2 * Double.pi }
-    var f = try Figure.line([
+    return try Figure.line([
       Series("sin", x: xs, y: xs.map { sin($0) }),
       Series("cos", x: xs, y: xs.map { cos($0) }),
     ], title: "Two curves", xLabel: "t", yLabel: "y")
-    f.title = "Two curves"
-    return f
   }
 
   static func bandFigure() throws -> Figure {

@@ -67,8 +67,11 @@ import Testing
     let f = try Figure.heatmap(HeatmapGrid([[0, 1, 2, 3, 4, 5, 6, 7, 8]]))
     let text = try f.renderTerminal(width: 40, height: 6, style: .plain)
     let row = try #require(text.split(separator: "\n").first { $0.contains("|") && $0.contains(".") })
+    let body = row.split(separator: "|")[1]  // between the frame's borders
     let ramp = Heatmap.asciiRamp
-    let levels = row.compactMap { ramp.firstIndex(of: $0) }
+    let levels = body.compactMap { ramp.firstIndex(of: $0) }
+    #expect(levels.count == 18)
+    #expect(row.hasSuffix("@@ 0..8"))
     for (a, b) in zip(levels, levels.dropFirst()) { #expect(b >= a) }
     #expect(levels.first == 0)
   }
