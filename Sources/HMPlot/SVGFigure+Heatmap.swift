@@ -16,7 +16,9 @@ extension SVGFigure {
     let outer = try area(yTickLabels: rowLabels, rightWidth: 14 + 8 + barLabelWidth + 8)
     let rotate = longest > outer.width / Double(max(1, columnLabels.count)) - 4
     let depth = rotate ? min(longest * 0.6, 90) : 0
-    let available = try area(yTickLabels: rowLabels, rightWidth: 14 + 8 + barLabelWidth + 8, xLabelDepth: depth)
+    let overhang = rotate ? Self.textWidth(columnLabels.first ?? "", size: Self.tickFont) * 0.82 + 6 : 0
+    let available = try area(yTickLabels: rowLabels, rightWidth: 14 + 8 + barLabelWidth + 8, xLabelDepth: depth,
+                             minimumLeft: overhang)
     let cell = min(available.width / Double(columns), available.height / Double(rows))
     let a = Area(x: available.x, y: available.y, width: cell * Double(columns), height: cell * Double(rows))
 

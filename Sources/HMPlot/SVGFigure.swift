@@ -62,9 +62,11 @@ struct SVGFigure {
 
   /// The plot area left by margins for tick labels, axis labels, title and a right-hand block
   /// (legend or colour bar) of `rightWidth`.
-  func area(yTickLabels: [String], rightWidth: Double, xLabelDepth: Double = 0) throws -> Area {
+  /// `minimumLeft` keeps room for the overhang of a rotated first category label.
+  func area(yTickLabels: [String], rightWidth: Double, xLabelDepth: Double = 0,
+            minimumLeft: Double = 0) throws -> Area {
     let tickWidth = yTickLabels.map { Self.textWidth($0, size: Self.tickFont) }.max() ?? 0
-    let left = 10 + (figure.yLabel.isEmpty ? 0 : 20) + tickWidth + 8
+    let left = max(minimumLeft, 10 + (figure.yLabel.isEmpty ? 0 : 20) + tickWidth + 8)
     let top = figure.title.isEmpty ? 14.0 : 36.0
     let bottom = 8 + 20 + xLabelDepth + (figure.xLabel.isEmpty ? 0 : 20)
     let right = rightWidth > 0 ? rightWidth + 16 : 18
@@ -250,7 +252,10 @@ struct SVGFigure {
     let provisional = try area(yTickLabels: ys.values.map(ys.label), rightWidth: 0)
     let rotate = longest > provisional.width / Double(labels.count) - 4
     let depth = rotate ? min(longest * 0.6, 90) : 0
-    let a = try area(yTickLabels: ys.values.map(ys.label), rightWidth: 0, xLabelDepth: depth)
+    // A label rotated by 35° reaches cos 35° ≈ 0.82 of its width left of its slot's centre.
+    let overhang = rotate ? Self.textWidth(labels.first ?? "", size: Self.tickFont) * 0.82 + 6
+      - provisional.width / Double(labels.count) / 2 : 0
+    let a = try area(yTickLabels: ys.values.map(ys.label), rightWidth: 0, xLabelDepth: depth, minimumLeft: overhang)
     let sy = { (y: Double) in a.bottom - (y - ys.lower) / (ys.upper - ys.lower) * a.height }
     let slot = a.width / Double(labels.count)
     let xTicks: [Tick] = labels.enumerated().map { (a.x + slot * (Double($0.offset) + 0.5), $0.element) }
