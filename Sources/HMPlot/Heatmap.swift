@@ -53,42 +53,36 @@ enum Heatmap {
     func rampGlyph(_ v: Double) -> Character {
       ramp[Ticks.clampedIndex(t(v) * Double(ramp.count), 0...(ramp.count - 1))]
     }
-    func cell(upper: Double?, lower: Double?) -> String {
+    /// One character cell: a glyph with optional foreground and background colours.
+    func cell(upper: Double?, lower: Double?) -> PaintedCell {
       let u = upper.flatMap { $0.isFinite ? $0 : nil }, l = lower.flatMap { $0.isFinite ? $0 : nil }
       if halfBlocks {
         switch (u, l) {
-        case let (u?, l?):
-          return ANSIEscape.background(map.colour(at: t(u)), trueColour: style.trueColour)
-            + ANSIEscape.foreground(map.colour(at: t(l)), trueColour: style.trueColour) + "▄" + ANSIEscape.reset
-        case let (nil, l?):
-          return ANSIEscape.foreground(map.colour(at: t(l)), trueColour: style.trueColour) + "▄" + ANSIEscape.reset
-        case let (u?, nil):
-          return ANSIEscape.foreground(map.colour(at: t(u)), trueColour: style.trueColour) + "▀" + ANSIEscape.reset
-        case (nil, nil):
-          return " "
+        case let (u?, l?): return PaintedCell(glyph: "▄", foreground: map.colour(at: t(l)), background: map.colour(at: t(u)))
+        case let (nil, l?): return PaintedCell(glyph: "▄", foreground: map.colour(at: t(l)), background: nil)
+        case let (u?, nil): return PaintedCell(glyph: "▀", foreground: map.colour(at: t(u)), background: nil)
+        case (nil, nil): return PaintedCell(glyph: " ", foreground: nil, background: nil)
         }
       }
-      guard let u else { return "  " }
-      if style.colour {
-        return ANSIEscape.background(map.colour(at: t(u)), trueColour: style.trueColour) + "  " + ANSIEscape.reset
-      }
+      guard let u else { return PaintedCell(glyph: "  ", foreground: nil, background: nil) }
+      if style.colour { return PaintedCell(glyph: "  ", foreground: nil, background: map.colour(at: t(u))) }
       let g = rampGlyph(u)
-      return String([g, g])
+      return PaintedCell(glyph: String([g, g]), foreground: nil, background: nil)
     }
 
     var body: [String] = []
     let textRows = halfBlocks ? (outRows + 1) / 2 : outRows
     for r in 0..<textRows {
-      var line = ""
+      var cells: [PaintedCell] = []
       for c in 0..<outColumns {
         if halfBlocks {
           let lowerRow = 2 * r + 1
-          line += cell(upper: pixels[2 * r][c], lower: lowerRow < outRows ? pixels[lowerRow][c] : nil)
+          cells.append(cell(upper: pixels[2 * r][c], lower: lowerRow < outRows ? pixels[lowerRow][c] : nil))
         } else {
-          line += cell(upper: pixels[r][c], lower: nil)
+          cells.append(cell(upper: pixels[r][c], lower: nil))
         }
       }
-      body.append(line)
+      body.append(PaintedCell.render(cells, trueColour: style.trueColour))
     }
 
     // Colour bar: the maximum at the top row, the minimum at the bottom one.
@@ -100,10 +94,11 @@ enum Heatmap {
         let n = Double(max(1, 2 * textRows - 1))
         let upper = range.upperBound - (range.upperBound - range.lowerBound) * Double(2 * r) / n
         let lower = range.upperBound - (range.upperBound - range.lowerBound) * Double(2 * r + 1) / n
-        swatch = cell(upper: upper, lower: lower)
+        swatch = PaintedCell.render([cell(upper: upper, lower: lower)], trueColour: style.trueColour)
       } else {
         let n = Double(max(1, textRows - 1))
-        swatch = cell(upper: range.upperBound - (range.upperBound - range.lowerBound) * Double(r) / n, lower: nil)
+        swatch = PaintedCell.render([cell(upper: range.upperBound - (range.upperBound - range.lowerBound) * Double(r) / n,
+                                          lower: nil)], trueColour: style.trueColour)
       }
       right.append(swatch + (label.isEmpty ? "" : " " + label))
     }
@@ -153,5 +148,34 @@ enum Heatmap {
         return n > 0 ? sum / Double(n) : .nan
       }
     }
+  }
+}
+
+/// A glyph with optional 24-bit colours; rows are rendered with an escape only where a colour
+/// changes (a heatmap row of equal cells costs one escape, not one per cell).
+struct PaintedCell: Equatable {
+  var glyph: String
+  var foreground: RGB?
+  var background: RGB?
+
+  static func render(_ cells: [PaintedCell], trueColour: Bool) -> String {
+    var out = ""
+    var fg: String?, bg: String?  // the escapes in effect (256-colour neighbours often share one)
+    for cell in cells {
+      if (fg != nil && cell.foreground == nil) || (bg != nil && cell.background == nil) {
+        out += ANSIEscape.reset; fg = nil; bg = nil
+      }
+      if let c = cell.background {
+        let code = ANSIEscape.background(c, trueColour: trueColour)
+        if code != bg { out += code; bg = code }
+      }
+      if let c = cell.foreground {
+        let code = ANSIEscape.foreground(c, trueColour: trueColour)
+        if code != fg { out += code; fg = code }
+      }
+      out += cell.glyph
+    }
+    if fg != nil || bg != nil { out += ANSIEscape.reset }
+    return out
   }
 }
