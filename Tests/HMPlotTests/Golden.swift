@@ -7,10 +7,13 @@ enum Golden {
   static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .appendingPathComponent("Golden")
 
-  static func check(_ text: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+  static var updating: Bool { ProcessInfo.processInfo.environment["HMPLOT_UPDATE_GOLDEN"] == "1" }
+
+  static func check(_ text: String, named name: String, update: Bool = Golden.updating,
+                    sourceLocation: SourceLocation = #_sourceLocation) {
     let url = directory.appendingPathComponent(name)
     let expectedText = text.hasSuffix("\n") ? text : text + "\n"
-    if ProcessInfo.processInfo.environment["HMPLOT_UPDATE_GOLDEN"] == "1" {
+    if update {
       do {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try expectedText.write(to: url, atomically: true, encoding: .utf8)

@@ -91,3 +91,30 @@ import Testing
     #expect(piped.contains("a\\|b") && piped.contains("x\\|y"))
   }
 }
+
+@Suite struct FigureFromTableTests {
+  @Test func numericColumnsBecomeSeries() throws {
+    let f = try Figure.line(TableTests.sample, x: "iteration")
+    #expect(f.series.map(\.name) == ["pre", "post"])
+    #expect(f.series[0].x == [1, 2, 10])
+    #expect(f.series[1].y[1].isNaN)
+    #expect(f.xLabel == "iteration")
+    _ = try f.renderTerminal(width: 50, height: 10, style: .plain)
+    let rows = try Figure.line(TableTests.sample, y: ["post"])
+    #expect(rows.series.first?.x == [1, 2, 3])
+  }
+
+  @Test func unknownColumnsAreNamed() {
+    #expect(throws: PlotError.invalidArgument(
+      operation: "line", detail: "no column 'loss' (columns: iteration, task, pre, post)")) {
+      try Figure.line(TableTests.sample, y: ["loss"])
+    }
+    #expect(throws: PlotError.self) { try Figure.line(Table(records: [[("name", "a")]])) }
+  }
+}
+
+@Test func goldenMismatchIsReported() {
+  withKnownIssue("a changed figure must fail its golden test") {
+    Golden.check("not the figure", named: "line-unicode.txt", update: false)
+  }
+}
