@@ -66,6 +66,13 @@ import Testing
     }
   }
 
+  /// The failure twin of the golden tests: a changed figure is reported.
+  @Test func goldenMismatchIsReported() {
+    withKnownIssue("a changed figure must fail its golden test") {
+      Golden.check("not the figure", named: "line-unicode.txt", update: false)
+    }
+  }
+
   @Test func lineUsesBrailleAndLegend() throws {
     let text = try Fixtures.lineFigure().renderTerminal(width: 60, height: 16, style: .unicodeMonochrome)
     #expect(text.unicodeScalars.contains { $0.value > 0x2800 && $0.value <= 0x28FF })
