@@ -76,11 +76,15 @@ public struct HeatmapGrid: Sendable, Equatable {
   public var colourRange: ClosedRange<Double>?
   /// The colour map (viridis by default).
   public var colourMap: ColourMap
+  /// Whether SVG cells show their values (when cells are large enough to hold them), as in a
+  /// confusion or similarity matrix.
+  public var showsValues: Bool
 
   public init(_ values: [[Double]], rowLabels: [String]? = nil, columnLabels: [String]? = nil,
-              colourRange: ClosedRange<Double>? = nil, colourMap: ColourMap = .viridis) {
+              colourRange: ClosedRange<Double>? = nil, colourMap: ColourMap = .viridis,
+              showsValues: Bool = false) {
     self.values = values; self.rowLabels = rowLabels; self.columnLabels = columnLabels
-    self.colourRange = colourRange; self.colourMap = colourMap
+    self.colourRange = colourRange; self.colourMap = colourMap; self.showsValues = showsValues
   }
 
   /// Number of rows and columns.

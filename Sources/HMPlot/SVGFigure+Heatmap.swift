@@ -39,6 +39,7 @@ extension SVGFigure {
       }
     }
     doc.endGroup()
+    if grid.showsValues { drawCellValues(grid, area: a, cell: cell, range: range) }
     drawFrameAndText(a, xTicks: xTicks, yTicks: yTicks, rotateXLabels: rotate, xLabelDepth: depth)
 
     // Colour bar: the maximum at the top.
@@ -59,6 +60,25 @@ extension SVGFigure {
       doc.add("line", ["x1": Self.n(barX + barWidth), "x2": Self.n(barX + barWidth + 4), "y1": Self.n(y), "y2": Self.n(y),
                        "stroke": Self.axisColour])
       doc.add("text", ["x": Self.n(barX + barWidth + 7), "y": Self.n(y + 4)], text: bar.label(t))
+    }
+    doc.endGroup()
+  }
+
+  /// Each finite cell's value, centred, white on dark cells and black on light ones; skipped
+  /// when a cell is too small for its label.
+  mutating func drawCellValues(_ grid: HeatmapGrid, area a: Area, cell: Double, range: ClosedRange<Double>) {
+    let size = min(Self.tickFont, cell * 0.4)
+    let labels = grid.values.map { $0.map { $0.isFinite ? Ticks.compact($0) : "" } }
+    let widest = labels.joined().map { Self.textWidth($0, size: size) }.max() ?? 0
+    guard size >= 6, widest <= cell - 2 else { return }
+    let span = range.upperBound - range.lowerBound
+    doc.beginGroup(["font-size": Self.n(size), "text-anchor": "middle"])
+    for (r, row) in grid.values.enumerated() {
+      for (c, v) in row.enumerated() where v.isFinite {
+        let background = grid.colourMap.colour(at: (v - range.lowerBound) / span)
+        doc.add("text", ["x": Self.n(a.x + cell * (Double(c) + 0.5)), "y": Self.n(a.y + cell * (Double(r) + 0.5) + size * 0.35),
+                         "fill": background.relativeLuminance > 0.3 ? "#000000" : "#ffffff"], text: labels[r][c])
+      }
     }
     doc.endGroup()
   }

@@ -124,6 +124,23 @@ import Testing
     #expect(image.inkFraction == 0)
   }
 
+  @Test func heatmapCellValuesWhenAsked() throws {
+    let grid = HeatmapGrid([[0.9, 0.1], [0.2, 0.8]], showsValues: true)
+    let doc = try #require(Self.parse(try Figure.heatmap(grid).renderSVG()))
+    let texts = doc.elements.filter { $0.name == "text" }.compactMap { $0.attributes["fill"] }
+    #expect(texts.contains("#000000") && texts.contains("#ffffff"))
+    #expect(doc.text.contains("0.9") && doc.text.contains("0.1"))
+    var big = HeatmapGrid((0..<60).map { r in (0..<60).map { Double(r * $0) } })
+    big.showsValues = true
+    let crowded = try #require(Self.parse(try Figure.heatmap(big).renderSVG()))
+    #expect(!crowded.text.contains("3481"))  // cells too small: no values
+  }
+
+  /// Rendering with the detected style (whatever this process's output is) never fails.
+  @Test func defaultSizesAndStyleRender() throws {
+    for (_, f) in try Fixtures.all() { #expect(!(try f.renderTerminal()).isEmpty) }
+  }
+
   @Test func numbersAreCompactAndClamped() {
     #expect(SVGDocument.number(1.0) == "1")
     #expect(SVGDocument.number(-0.001) == "0")
