@@ -42,9 +42,14 @@ enum Histogram {
       throw PlotError.emptyData(operation: "histogram", detail: "no bins")
     }
     let step = bins.edges.count > 1 ? bins.edges[1] - bins.edges[0] : 1
+    // Edges at the bin width's precision, unless an exact (not nice) width makes that long.
+    func edge(_ v: Double) -> String {
+      let precise = Ticks.format(v, step: step), short = Ticks.compact(v)
+      return precise.count > short.count + 1 ? short : precise
+    }
     let labels = bins.counts.indices.map { i -> String in
       let close = i == bins.counts.count - 1 ? "]" : ")"
-      return "[\(Ticks.format(bins.edges[i], step: step)), \(Ticks.format(bins.edges[i + 1], step: step))\(close)"
+      return "[\(edge(bins.edges[i])), \(edge(bins.edges[i + 1]))\(close)"
     }
     return try BarChart.renderBars(labels: labels, values: bins.counts.map(Double.init),
                                    valueLabels: bins.counts.map(String.init),

@@ -110,7 +110,13 @@ public enum Ticks {
     if abs(value) >= 1e6 || (s > 0 && s < 1e-4) {
       return String(format: "%.2e", value)
     }
-    let decimals = s > 0 && s.isFinite ? max(0, Int(-Foundation.floor(Foundation.log10(s) + 1e-9))) : 2
+    var decimals = s > 0 && s.isFinite ? max(0, Int(-Foundation.floor(Foundation.log10(s) + 1e-9))) : 2
+    // A step that is not a whole number at that precision (0.25, 0.15) needs one more decimal.
+    while decimals < 6, s > 0, s.isFinite {
+      let scaled = s * Foundation.pow(10, Double(decimals))
+      if abs(scaled - scaled.rounded()) < 1e-6 * max(1, scaled) { break }
+      decimals += 1
+    }
     return String(format: "%.\(min(decimals, 6))f", value)
   }
 

@@ -43,5 +43,8 @@ import Testing
     #expect(Ticks.format(0.30000000000000004, step: 0.1) == "0.3")
     #expect(Ticks.format(-0.0, step: 0.5) == "0.0")
     #expect(Ticks.format(2e7, step: 1e6) == "2.00e+07")
+    #expect(Ticks.format(0.15, step: 0.15) == "0.15")
+    #expect(Ticks.format(0.5, step: 0.25) == "0.50")
+    #expect(Ticks.format(1.0 / 3.0, step: 1.0 / 3.0) == "0.333333")
   }
 }
