@@ -181,8 +181,10 @@ public struct Figure: Sendable, Equatable {
     return f
   }
 
-  /// Histogram of the finite `values` (NaN and ±∞ are ignored) in `binCount` bins of a nice
-  /// width, or Sturges' rule (⌈log₂ n⌉ + 1) when nil.
+  /// Histogram of the finite `values` (NaN and ±∞ are ignored). Without `binCount`, about
+  /// Sturges' ⌈log₂ n⌉ + 1 bins of a nice width (1, 2 or 5 × 10ⁿ) starting at a multiple of it;
+  /// with `binCount`, exactly that many bins (of a nice width when one fits, else of width
+  /// (max − min) / binCount).
   ///
   /// - Throws: `PlotError.emptyData` without finite values, `.invalidArgument` for `binCount < 1`.
   /// - Complexity: O(n).

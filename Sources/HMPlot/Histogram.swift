@@ -20,8 +20,8 @@ enum Histogram {
     if !(width.isFinite && width > 0) { width = 1 }
     var start = (range.lowerBound / width).rounded(.down) * width
     var count = max(1, Ticks.clampedIndex(((range.upperBound - start) / width).rounded(.up), 0...10_000))
-    if let binCount, count > binCount {
-      // The nice width rounded down too far: use the exact width instead.
+    if let binCount, count != binCount {
+      // No nice width gives the bins asked for: use the exact width instead.
       width = (range.upperBound - range.lowerBound) / Double(binCount)
       start = range.lowerBound
       count = binCount
@@ -44,8 +44,9 @@ enum Histogram {
     let step = bins.edges.count > 1 ? bins.edges[1] - bins.edges[0] : 1
     // Edges at the bin width's precision, unless an exact (not nice) width makes that long.
     func edge(_ v: Double) -> String {
-      let precise = Ticks.format(v, step: step), short = Ticks.compact(v)
-      return precise.count > short.count + 1 ? short : precise
+      let precise = Ticks.format(v, step: step)
+      let decimals = precise.split(separator: ".").dropFirst().first?.count ?? 0
+      return decimals > 3 && !precise.contains("e") ? Ticks.compact(v) : precise
     }
     let labels = bins.counts.indices.map { i -> String in
       let close = i == bins.counts.count - 1 ? "]" : ")"

@@ -96,6 +96,12 @@ import Testing
     #expect(text.contains("█"))
   }
 
+  @Test func histogramEdgesStayShort() throws {
+    let f = try Figure.histogram([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], binCount: 3)
+    let text = try f.renderTerminal(width: 50, height: 8, style: .plain)
+    #expect(text.contains("[0, 3.333)") && text.contains("[6.667, 10]"))
+  }
+
   @Test func barChartUsesEighthBlocks() throws {
     let f = try Figure.bar(labels: ["a", "b"], values: [1, 0.5625])
     let text = try f.renderTerminal(width: 31, height: 5, style: .unicodeMonochrome)
