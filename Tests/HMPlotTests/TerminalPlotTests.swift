@@ -42,10 +42,12 @@ import Testing
     }
   }
 
-  /// Colour only adds escapes: stripped, a coloured line plot equals the monochrome one.
-  @Test(arguments: ["line", "band", "histogram", "bar"])
+  /// Colour only adds escapes: stripped, a coloured plot equals the monochrome one (several
+  /// curves are the exception: without colour they carry markers).
+  @Test(arguments: ["single line", "histogram", "bar"])
   func colourAddsOnlyEscapes(_ name: String) throws {
-    let f = try Self.figure(name)
+    let f = name == "single line" ? try Figure.line([Series("sin", y: (0..<30).map { sin(Double($0) / 4) })])
+      : try Self.figure(name)
     let coloured = try f.renderTerminal(width: 60, height: 16, style: .full)
     let plain = try f.renderTerminal(width: 60, height: 16, style: .unicodeMonochrome)
     #expect(coloured.contains("\u{1B}["))
@@ -76,7 +78,11 @@ import Testing
   @Test func lineUsesBrailleAndLegend() throws {
     let text = try Fixtures.lineFigure().renderTerminal(width: 60, height: 16, style: .unicodeMonochrome)
     #expect(text.unicodeScalars.contains { $0.value > 0x2800 && $0.value <= 0x28FF })
-    #expect(text.contains("── sin") && text.contains("── cos"))
+    #expect(text.contains("─o─ sin") && text.contains("─+─ cos"))
+    #expect(text.contains("o") && text.contains("+"))
+    let coloured = try Fixtures.lineFigure().renderTerminal(width: 60, height: 16, style: .full)
+    #expect(Golden.strippingEscapes(coloured).contains("── sin"))
+    #expect(!Golden.strippingEscapes(coloured).contains("─o─"))
     #expect(text.contains("Two curves"))
   }
 
