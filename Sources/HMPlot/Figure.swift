@@ -232,8 +232,13 @@ public struct Figure: Sendable, Equatable {
     case .line, .scatter:
       for s in series { try s.validate(op) }
     case .histogram:
-      guard bins != nil else {
+      guard let bins else {
         throw PlotError.emptyData(operation: op, detail: "no bins (build it with Figure.histogram)")
+      }
+      // The properties are public: re-check what the initialiser checked.
+      _ = try HistogramBins(edges: bins.edges, counts: bins.counts)
+      guard bins.counts.allSatisfy({ $0 >= 0 }) else {
+        throw PlotError.invalidArgument(operation: op, detail: "bin counts must not be negative")
       }
     case .bar:
       guard !bars.isEmpty else { throw PlotError.emptyData(operation: op, detail: "no bars") }

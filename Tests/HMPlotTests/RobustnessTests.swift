@@ -98,6 +98,22 @@ import Testing
     #expect(throws: PlotError.self) { try Figure.heatmap(HeatmapGrid([[]])) }
   }
 
+  @Test func mutatedFiguresAreRevalidated() throws {
+    var h = try Figure.histogram([1, 2, 3])
+    h.bins?.edges.removeLast()
+    #expect(throws: PlotError.self) { try h.renderTerminal(width: 40, height: 10, style: .plain) }
+    #expect(throws: PlotError.self) { try h.renderSVG() }
+    var g = try Figure.heatmap(HeatmapGrid([[1, 2]]))
+    g.grid?.values.append([3])
+    #expect(throws: PlotError.self) { try g.renderSVG() }
+    var l = try Figure.line([Series(y: [1, 2])])
+    l.series[0].x = [1]
+    #expect(throws: PlotError.self) { try l.renderTerminal(width: 40, height: 10, style: .plain) }
+    var k = try Figure.line([])
+    k.kind = .heatmap
+    #expect(throws: PlotError.self) { try k.renderSVG() }
+  }
+
   @Test func raggedHeatmapThrowsWithRow() {
     #expect(throws: PlotError.raggedMatrix(operation: "heatmap", row: 1, expected: 2, got: 1)) {
       try Figure.heatmap(HeatmapGrid([[1, 2], [3]]))
