@@ -34,8 +34,19 @@ public enum TableValue: Sendable, Equatable, ExpressibleByStringLiteral,
 /// //         2  -19.05   -8.50
 /// ```
 public struct Table: Sendable, Equatable {
-  public var columns: [String]
-  public var rows: [[TableValue]]
+  /// Column names.
+  public private(set) var columns: [String]
+  /// Rows, each with one value per column (an invariant kept by `init` and `append`).
+  public private(set) var rows: [[TableValue]]
+
+  /// Adds a row. - Throws: `PlotError.lengthMismatch` when its length differs from the columns'.
+  public mutating func append(_ row: [TableValue]) throws {
+    guard row.count == columns.count else {
+      throw PlotError.lengthMismatch(
+        operation: "table", detail: "row \(rows.count) has \(row.count) values, expected \(columns.count)")
+    }
+    rows.append(row)
+  }
 
   /// - Throws: `PlotError.lengthMismatch` when a row's length differs from the columns'.
   public init(columns: [String], rows: [[TableValue]]) throws {

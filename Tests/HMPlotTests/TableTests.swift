@@ -32,6 +32,13 @@ import Testing
     }
   }
 
+  @Test func appendChecksLength() throws {
+    var t = try Table(columns: ["a"], rows: [])
+    try t.append([1])
+    #expect(throws: PlotError.self) { try t.append([1, 2]) }
+    #expect(t.rows == [[1]])
+  }
+
   @Test func recordsUnionColumns() {
     let t = Table(records: [[("a", 1), ("b", "x")], [("c", 2.5), ("a", 3)]])
     #expect(t.columns == ["a", "b", "c"])
