@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Histogram binning and the terminal histogram (horizontal bars labelled `[a, b)`).
 enum Histogram {
@@ -14,7 +21,7 @@ enum Histogram {
         operation: "histogram",
         detail: values.isEmpty ? "no values" : "no finite values among \(values.count)")
     }
-    let target = binCount ?? (Int(Foundation.log2(Double(finite.count)).rounded(.up)) + 1)
+    let target = binCount ?? (Int(Glibc.log2(Double(finite.count)).rounded(.up)) + 1)
     let range = Ticks.nonDegenerate(lo...hi)
     var width = Ticks.niceNumber((range.upperBound - range.lowerBound) / Double(max(1, target)), round: true)
     if !(width.isFinite && width > 0) { width = 1 }

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A 24-bit sRGB colour.
 public struct RGB: Sendable, Hashable, CustomStringConvertible {
@@ -16,7 +23,7 @@ public struct RGB: Sendable, Hashable, CustomStringConvertible {
   }
 
   /// `#rrggbb`, as SVG wants it.
-  public var hex: String { String(format: "#%02x%02x%02x", red, green, blue) }
+  public var hex: String { cFormat("#%02x%02x%02x", red, green, blue) }
 
   public var description: String { hex }
 
@@ -24,7 +31,7 @@ public struct RGB: Sendable, Hashable, CustomStringConvertible {
   public var relativeLuminance: Double {
     func linear(_ c: UInt8) -> Double {
       let v = Double(c) / 255
-      return v <= 0.04045 ? v / 12.92 : Foundation.pow((v + 0.055) / 1.055, 2.4)
+      return v <= 0.04045 ? v / 12.92 : Glibc.pow((v + 0.055) / 1.055, 2.4)
     }
     return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
   }

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The one progress display for long native jobs (MAML, Algorithm 1, guided training, …).
 ///
@@ -42,7 +49,7 @@ public final class ProgressReporter: @unchecked Sendable {
   public let lineInterval: Double?
   private let clock: @Sendable () -> Double
   private let sink: Sink
-  private let lock = NSLock()
+  private let lock = PlainLock()
 
   private var label = ""
   private var total: Int?
@@ -78,7 +85,7 @@ public final class ProgressReporter: @unchecked Sendable {
     let caps = TerminalCapabilities.detect(fileDescriptor: 2, environment: environment)
     let output: Output = quiet ? .quiet : caps.isTerminal && caps.term != "dumb" ? .terminal : .lines
     return ProgressReporter(output: output, unicode: caps.style.unicode, width: caps.columns) { text in
-      FileHandle.standardError.write(Data(text.utf8))
+      fputs(text, stderr)
     }
   }
 
@@ -174,6 +181,18 @@ public final class ProgressReporter: @unchecked Sendable {
     guard seconds.isFinite, seconds >= 0, seconds < 360_000 else { return "--:--" }
     let s = Int(seconds.rounded())
     let h = s / 3600, m = (s % 3600) / 60, r = s % 60
-    return h > 0 ? String(format: "%d:%02d:%02d", h, m, r) : String(format: "%d:%02d", m, r)
+    return h > 0 ? cFormat("%d:%02d:%02d", h, m, r) : cFormat("%d:%02d", m, r)
   }
+}
+
+/// A pthread mutex (FoundationEssentials has no NSLock).
+final class PlainLock: @unchecked Sendable {
+  private let mutex: UnsafeMutablePointer<pthread_mutex_t> = {
+    let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    pthread_mutex_init(m, nil)
+    return m
+  }()
+  deinit { pthread_mutex_destroy(mutex); mutex.deallocate() }
+  func lock() { pthread_mutex_lock(mutex) }
+  func unlock() { pthread_mutex_unlock(mutex) }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A minimal SVG 1.1 writer: elements are appended in paint order and serialised with escaped
 /// text and attributes, so the output is always well-formed XML.
@@ -80,7 +84,7 @@ public struct SVGDocument: Sendable {
   /// data never produces an unreadable document.
   public static func number(_ v: Double) -> String {
     let c = v.isNaN ? 0 : min(1e6, max(-1e6, v))
-    var s = String(format: "%.2f", c)
+    var s = cFormat("%.2f", c)
     while s.hasSuffix("0") { s.removeLast() }
     if s.hasSuffix(".") { s.removeLast() }
     return s == "-0" ? "0" : s

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension Figure {
   /// The figure as a standalone SVG document (UTF-8 XML) for a paper draft: white background,

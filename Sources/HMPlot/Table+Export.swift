@@ -42,7 +42,7 @@ extension Table {
     let needsQuotes = s.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
       || s.hasPrefix(" ") || s.hasSuffix(" ")
     guard needsQuotes else { return s }
-    return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    return "\"" + s.replacing("\"", with: "\"\"") + "\""
   }
 
   static func jsonString(_ s: String) -> String {

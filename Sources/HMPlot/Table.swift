@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One cell of a `Table`.
 public enum TableValue: Sendable, Equatable, ExpressibleByStringLiteral,
@@ -86,20 +93,20 @@ public struct Table: Sendable, Equatable {
     let scientific = doubles.contains { $0 != 0 && (abs($0) >= 1e7 || abs($0) < 1e-3) }
     var decimals = 0
     for d in doubles where d != 0 {
-      let needed = max(0, min(4, 3 - Int(Foundation.floor(Foundation.log10(abs(d))))))
-      var s = String(format: "%.\(needed)f", d)
+      let needed = max(0, min(4, 3 - Int(Glibc.floor(Glibc.log10(abs(d))))))
+      var s = cFormat("%.\(needed)f", d)
       if s.contains(".") { while s.hasSuffix("0") { s.removeLast() }; if s.hasSuffix(".") { s.removeLast() } }
       let shown = s.split(separator: ".").dropFirst().first?.count ?? 0
       decimals = max(decimals, shown)
     }
     return values.map { v in
       switch v {
-      case let .text(s): return s.replacingOccurrences(of: "\n", with: " ")
+      case let .text(s): return s.replacing("\n", with: " ")
       case let .integer(i): return String(i)
       case .missing: return ""
       case let .number(d):
         guard d.isFinite else { return d.isNaN ? "NaN" : (d > 0 ? "inf" : "-inf") }
-        return scientific ? String(format: "%.3e", d) : String(format: "%.\(decimals)f", d == 0 ? 0 : d)
+        return scientific ? cFormat("%.3e", d) : cFormat("%.\(decimals)f", d == 0 ? 0 : d)
       }
     }
   }
@@ -124,7 +131,7 @@ public struct Table: Sendable, Equatable {
   /// GitHub-flavoured markdown; numeric columns right-aligned (`---:`), `|` escaped.
   public func markdown() -> String {
     let cells = columns.indices.map(displayColumn)
-    func escape(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
+    func escape(_ s: String) -> String { s.replacing("|", with: "\\|") }
     var lines = ["| " + columns.map(escape).joined(separator: " | ") + " |"]
     lines.append("|" + columns.indices.map { isNumericColumn($0) ? " ---: " : " --- " }.joined(separator: "|") + "|")
     for i in rows.indices { lines.append("| " + columns.indices.map { escape(cells[$0][i]) }.joined(separator: " | ") + " |") }

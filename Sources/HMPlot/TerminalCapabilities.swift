@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -86,7 +90,7 @@ public struct TerminalCapabilities: Sendable, Equatable {
   }
 
   private static func positive(_ s: String?) -> Int? {
-    guard let s, let v = Int(s.trimmingCharacters(in: .whitespaces)), v > 0, v < 10_000 else {
+    guard let s, let v = Int(s.filter { $0 != " " && $0 != "\t" }), v > 0, v < 10_000 else {
       return nil
     }
     return v

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Axis ticks at "nice" round numbers (1, 2 or 5 × 10ⁿ).
 ///
@@ -59,8 +66,8 @@ public enum Ticks {
   /// The nice number (1, 2, 5 or 10 × 10ⁿ) near `x`: rounded when `round`, else the ceiling.
   public static func niceNumber(_ x: Double, round: Bool) -> Double {
     guard x.isFinite, x > 0 else { return x.isFinite ? 1 : x }
-    let exponent = Foundation.floor(Foundation.log10(x))
-    let magnitude = Foundation.pow(10, exponent)
+    let exponent = Glibc.floor(Glibc.log10(x))
+    let magnitude = Glibc.pow(10, exponent)
     let fraction = x / magnitude
     let nice: Double
     if round {
@@ -108,16 +115,16 @@ public enum Ticks {
     let value = value == 0 ? 0 : value  // no "-0.0"
     let s = abs(step)
     if abs(value) >= 1e6 || (s > 0 && s < 1e-4) {
-      return String(format: "%.2e", value)
+      return cFormat("%.2e", value)
     }
-    var decimals = s > 0 && s.isFinite ? max(0, Int(-Foundation.floor(Foundation.log10(s) + 1e-9))) : 2
+    var decimals = s > 0 && s.isFinite ? max(0, Int(-Glibc.floor(Glibc.log10(s) + 1e-9))) : 2
     // A step that is not a whole number at that precision (0.25, 0.15) needs one more decimal.
     while decimals < 6, s > 0, s.isFinite {
-      let scaled = s * Foundation.pow(10, Double(decimals))
+      let scaled = s * Glibc.pow(10, Double(decimals))
       if abs(scaled - scaled.rounded()) < 1e-6 * max(1, scaled) { break }
       decimals += 1
     }
-    return String(format: "%.\(min(decimals, 6))f", value)
+    return cFormat("%.\(min(decimals, 6))f", value)
   }
 
   /// `value` with about four significant digits and no trailing zeros (`-21.3`, `0.01235`,
@@ -126,10 +133,10 @@ public enum Ticks {
     guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "inf" : "-inf") }
     if value == 0 { return "0" }
     let a = abs(value)
-    if a >= 1e5 || a < 1e-3 { return String(format: "%.2e", value) }
-    let digits = Int(Foundation.floor(Foundation.log10(a)))
+    if a >= 1e5 || a < 1e-3 { return cFormat("%.2e", value) }
+    let digits = Int(Glibc.floor(Glibc.log10(a)))
     let decimals = max(0, min(6, 3 - digits))
-    var s = String(format: "%.\(decimals)f", value)
+    var s = cFormat("%.\(decimals)f", value)
     if s.contains(".") {
       while s.hasSuffix("0") { s.removeLast() }
       if s.hasSuffix(".") { s.removeLast() }
