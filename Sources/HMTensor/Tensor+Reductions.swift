@@ -133,13 +133,15 @@ extension Tensor {
 
   /// exp(x) / Σ exp(x) along `axis` (default: the last). - Throws: `TensorError.invalidAxis`.
   public func softmax(axis: Int = -1) throws -> Tensor {
-    try (self - logsumexp(axis: axis, keepdims: true)).exp()
+    let a = try Shape.axis(axis, rank: rank, "softmax")
+    return try (self - logsumexp(axis: a, keepdims: true)).exp()
   }
 
   /// x − logsumexp(x) along `axis` (default: the last), stable for large |x|.
   /// - Throws: `TensorError.invalidAxis`.
   public func logSoftmax(axis: Int = -1) throws -> Tensor {
-    try self - logsumexp(axis: axis, keepdims: true)
+    let a = try Shape.axis(axis, rank: rank, "log_softmax")
+    return try self - logsumexp(axis: a, keepdims: true)
   }
 }
 
