@@ -20,8 +20,7 @@ public enum DType: String, Sendable, CustomStringConvertible {
 ///
 /// Kernels are generic over this protocol and specialised for both types by the optimiser;
 /// the math functions are spelled out here so that each maps to the right libm entry point.
-protocol TensorScalar: BinaryFloatingPoint, SIMDScalar, Sendable
-where Self.RawSignificand: FixedWidthInteger {
+protocol TensorScalar: BinaryFloatingPoint, SIMDScalar, Sendable {
   static var dtype: DType { get }
   static func wrap(_ a: [Self]) -> Storage
   static func mathExp(_ x: Self) -> Self
