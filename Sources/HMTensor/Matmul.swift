@@ -96,6 +96,18 @@ func batchedGemm<T: GemmScalar>(_ s: MatmulSpec, _ a: [T], _ b: [T]) -> [T] {
     return (ao, bo)
   }
   let perMatrix = s.m * s.n * s.k
+  /// One product: the unpacked kernel for small problems, the blocked one otherwise.
+  func matrix(m: Int, n: Int, k: Int, a: UnsafePointer<T>, rsA: Int, csA: Int, b: UnsafePointer<T>,
+              rsB: Int, csB: Int, c: UnsafeMutablePointer<T>, ldc: Int, threads: Int,
+              workspace ws: inout GemmWorkspace<T>) {
+    if perMatrix <= smallMatmulLimit {
+      smallGemm(m: m, n: n, k: k, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, csB: csB, c: c, ldc: ldc,
+                workspace: &ws)
+    } else {
+      gemm(m: m, n: n, k: k, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, csB: csB, c: c, ldc: ldc,
+           threads: threads, workspace: &ws)
+    }
+  }
   a.withUnsafeBufferPointer { ab in
     b.withUnsafeBufferPointer { bb in
       out.withUnsafeMutableBufferPointer { ob in
@@ -110,7 +122,7 @@ func batchedGemm<T: GemmScalar>(_ s: MatmulSpec, _ a: [T], _ b: [T]) -> [T] {
             defer { ws.release() }
             for bi in (ci * chunk)..<Swift.min(batchCount, (ci + 1) * chunk) {
               let (ao, bo) = offsets(bi)
-              gemm(m: s.m, n: s.n, k: s.k, a: pa + ao, rsA: rsA, csA: csA, b: pb + bo, rsB: rsB,
+              matrix(m: s.m, n: s.n, k: s.k, a: pa + ao, rsA: rsA, csA: csA, b: pb + bo, rsB: rsB,
                    csB: csB, c: po + bi * mn, ldc: s.n, threads: 1, workspace: &ws)
             }
           }
@@ -119,7 +131,7 @@ func batchedGemm<T: GemmScalar>(_ s: MatmulSpec, _ a: [T], _ b: [T]) -> [T] {
           defer { ws.release() }
           for bi in 0..<batchCount {
             let (ao, bo) = offsets(bi)
-            gemm(m: s.m, n: s.n, k: s.k, a: pa + ao, rsA: rsA, csA: csA, b: pb + bo, rsB: rsB,
+            matrix(m: s.m, n: s.n, k: s.k, a: pa + ao, rsA: rsA, csA: csA, b: pb + bo, rsB: rsB,
                  csB: csB, c: po + bi * mn, ldc: s.n, threads: threads, workspace: &ws)
           }
         }
