@@ -114,7 +114,7 @@ func batchedGemm<T: GemmScalar>(_ s: MatmulSpec, _ a: [T], _ b: [T]) -> [T] {
         let pa = ab.baseAddress!, pb = bb.baseAddress!, po = ob.baseAddress!
         if batchCount > 1 && perMatrix < matmulBatchParallelThreshold * 64 {
           // Many small matrices: fixed batch chunks, one matrix per thread at a time.
-          let useThreads = perMatrix * batchCount >= 1 << 17 ? threads : 1
+          let useThreads = perMatrix * batchCount >= 1 << 21 ? threads : 1
           let chunk = Swift.max(1, (batchCount + 7) / 8)
           let chunks = (batchCount + chunk - 1) / chunk
           Parallelism.forEachChunk(chunks, threads: useThreads) { ci in

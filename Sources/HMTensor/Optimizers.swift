@@ -87,13 +87,21 @@ public struct Adam: Optimizer {
     let c1 = 1 - Foundation.pow(beta1, Double(stepCount))
     let c2 = 1 - Foundation.pow(beta2, Double(stepCount))
     var out: [Tensor] = []
+    let (b1, b2, lr, eps) = (beta1, beta2, learningRate, epsilon)
     for (k, (p, g)) in zip(parameters.tensors, gradients).enumerated() {
       var theta = p.toArray()
       let grad = g.toArray()
-      for i in theta.indices {
-        m[k][i] = beta1 * m[k][i] + (1 - beta1) * grad[i]
-        v[k][i] = beta2 * v[k][i] + (1 - beta2) * grad[i] * grad[i]
-        theta[i] -= learningRate * (m[k][i] / c1) / ((v[k][i] / c2).squareRoot() + epsilon)
+      m[k].withUnsafeMutableBufferPointer { mk in
+        v[k].withUnsafeMutableBufferPointer { vk in
+          theta.withUnsafeMutableBufferPointer { th in
+            for i in 0..<th.count {
+              let gi = grad[i]
+              mk[i] = b1 * mk[i] + (1 - b1) * gi
+              vk[i] = b2 * vk[i] + (1 - b2) * gi * gi
+              th[i] -= lr * (mk[i] / c1) / ((vk[i] / c2).squareRoot() + eps)
+            }
+          }
+        }
       }
       out.append(Tensor(shape: p.shape, storage: .from(theta, dtype: p.dtype), requiresGrad: p.requiresGrad))
     }
