@@ -28,6 +28,8 @@ protocol TensorScalar: BinaryFloatingPoint, SIMDScalar, Sendable {
   static func mathLog1p(_ x: Self) -> Self
   static func mathTanh(_ x: Self) -> Self
   static func mathPow(_ x: Self, _ y: Self) -> Self
+  static func mathSin(_ x: Self) -> Self
+  static func mathCos(_ x: Self) -> Self
 }
 
 extension Float: TensorScalar {
@@ -38,6 +40,8 @@ extension Float: TensorScalar {
   @inline(__always) static func mathLog1p(_ x: Float) -> Float { Foundation.log1p(x) }
   @inline(__always) static func mathTanh(_ x: Float) -> Float { Foundation.tanh(x) }
   @inline(__always) static func mathPow(_ x: Float, _ y: Float) -> Float { Foundation.pow(x, y) }
+  @inline(__always) static func mathSin(_ x: Float) -> Float { Foundation.sin(x) }
+  @inline(__always) static func mathCos(_ x: Float) -> Float { Foundation.cos(x) }
 }
 
 extension Double: TensorScalar {
@@ -48,6 +52,8 @@ extension Double: TensorScalar {
   @inline(__always) static func mathLog1p(_ x: Double) -> Double { Foundation.log1p(x) }
   @inline(__always) static func mathTanh(_ x: Double) -> Double { Foundation.tanh(x) }
   @inline(__always) static func mathPow(_ x: Double, _ y: Double) -> Double { Foundation.pow(x, y) }
+  @inline(__always) static func mathSin(_ x: Double) -> Double { Foundation.sin(x) }
+  @inline(__always) static func mathCos(_ x: Double) -> Double { Foundation.cos(x) }
 }
 
 /// Contiguous row-major element storage of one dtype.

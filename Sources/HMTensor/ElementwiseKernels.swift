@@ -6,11 +6,17 @@
 enum BinaryOp {
   case add, sub, mul, div, pow, maximum, minimum
   case equal, notEqual, less, lessEqual, greater, greaterEqual
+  /// `a` where `b > 0`, else 0: relu's backward pass as one kernel.
+  case passWherePositive
 }
 
 /// Unary elementwise operations.
 enum UnaryOp {
-  case neg, exp, log, tanh, sigmoid, relu, softplus, sqrt, abs, sign, square, reciprocal
+  case neg, exp, log, tanh, sigmoid, relu, softplus, sqrt, abs, sign, square, reciprocal, sin, cos
+  /// x·c for a constant c.
+  case scale(Double)
+  /// x + c for a constant c.
+  case shift(Double)
   /// 1 where x > 0 else 0 (relu's derivative, 0 at 0).
   case positiveMask
   /// 1 where lo ≤ x ≤ hi else 0 (clamp's derivative).
@@ -44,6 +50,7 @@ func binaryKernel<T: TensorScalar>(_ op: BinaryOp, _ a: [T], _ aShape: [Int], _ 
   case .lessEqual: return binaryLoop(a, aShape, b, bShape, outShape) { $0 <= $1 ? 1 : 0 }
   case .greater: return binaryLoop(a, aShape, b, bShape, outShape) { $0 > $1 ? 1 : 0 }
   case .greaterEqual: return binaryLoop(a, aShape, b, bShape, outShape) { $0 >= $1 ? 1 : 0 }
+  case .passWherePositive: return binaryLoop(a, aShape, b, bShape, outShape) { $1 > 0 ? $0 : 0 }
   }
 }
 
@@ -123,6 +130,14 @@ func unaryKernel<T: TensorScalar>(_ op: UnaryOp, _ a: [T]) -> [T] {
   case .sign: return unaryLoop(a) { $0 > 0 ? 1 : ($0 < 0 ? -1 : ($0.isNaN ? $0 : 0)) }
   case .square: return unaryLoop(a) { $0 * $0 }
   case .reciprocal: return unaryLoop(a) { 1 / $0 }
+  case .sin: return unaryLoop(a) { T.mathSin($0) }
+  case .cos: return unaryLoop(a) { T.mathCos($0) }
+  case .scale(let c):
+    let t = T(c)
+    return unaryLoop(a) { $0 * t }
+  case .shift(let c):
+    let t = T(c)
+    return unaryLoop(a) { $0 + t }
   case .positiveMask: return unaryLoop(a) { $0 > 0 ? 1 : 0 }
   case .insideMask(let lo, let hi):
     let l = T(lo), h = T(hi)

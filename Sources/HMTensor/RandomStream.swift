@@ -144,8 +144,24 @@ extension Tensor {
     guard low.isFinite, high.isFinite, low <= high else {
       throw TensorError(.invalidArgument, "uniform", "bounds [\(low), \(high)) are not a finite interval")
     }
-    let v = (0..<Shape.count(shape)).map { _ in rng.uniform(low, high) }
-    return Tensor(shape: shape, storage: .from(v, dtype: dtype))
+    let n = Shape.count(shape)
+    switch dtype {
+    case .float64:
+      return Tensor(shape: shape, storage: .float64((0..<n).map { _ in rng.uniform(low, high) }))
+    case .float32:
+      // Two 24-bit floats per 64-bit draw (high half first): exact in [0, 1), half the draws.
+      let lo = Float(low), width = Float(high) - Float(low)
+      let v: [Float] = makeArray(count: n) { out in
+        var i = 0
+        while i < n {
+          let bits = rng.next()
+          out[i] = uniformFloat(lo, width, UInt32(truncatingIfNeeded: bits >> 40))
+          if i + 1 < n { out[i + 1] = uniformFloat(lo, width, UInt32(truncatingIfNeeded: (bits >> 8) & 0xFF_FFFF)) }
+          i += 2
+        }
+      }
+      return Tensor(shape: shape, storage: .float32(v))
+    }
   }
 
   /// Normal samples of `shape`, drawn in row-major order from `rng`.
@@ -182,4 +198,12 @@ extension Tensor {
     }
     return Tensor(shape: Array(logits.shape.dropLast()), storage: .from(out, dtype: logits.dtype))
   }
+}
+
+/// lo + width·u for u = bits24 / 2²⁴ ∈ [0, 1), kept below lo + width after rounding.
+@inline(__always)
+func uniformFloat(_ lo: Float, _ width: Float, _ bits24: UInt32) -> Float {
+  let x = lo + width * (Float(bits24) * 0x1p-24)
+  let hi = lo + width
+  return x < hi || width == 0 ? x : hi.nextDown
 }

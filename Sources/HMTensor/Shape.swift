@@ -80,68 +80,84 @@ enum Shape {
 /// A description of strided operands iterated together over a common shape.
 ///
 /// The outer dimensions are walked with an odometer; the innermost is handed to the caller as
-/// a row `(offsets, count, innerStrides)` so kernels run a tight loop with no per-element
-/// index arithmetic. Adjacent dimensions that are contiguous for every operand are merged first,
-/// so contiguous and simple broadcast cases become a single row.
+/// a row `(offsets, count)` so kernels run a tight loop with no per-element index arithmetic.
+/// Size-1 dimensions are dropped and adjacent dimensions that are contiguous for every operand
+/// are merged, so contiguous and simple broadcast cases become few long rows.
 struct StridedLoop {
+  /// Merged dimensions, outermost first (never empty).
   var shape: [Int]
-  var strides: [[Int]]
+  /// Strides of operand k for merged dimension d at `strides[d * operands + k]`.
+  var strides: [Int]
+  let operands: Int
 
-  init(shape: [Int], strides: [[Int]]) {
-    // Drop size-1 dims, then merge mergeable neighbours.
+  init(shape inShape: [Int], strides inStrides: [[Int]]) {
+    let k = inStrides.count
+    operands = k
     var sh: [Int] = []
-    var st: [[Int]] = Array(repeating: [], count: strides.count)
-    for i in 0..<shape.count where shape[i] != 1 {
-      sh.append(shape[i])
-      for k in 0..<strides.count { st[k].append(strides[k][i]) }
-    }
-    var i = sh.count - 1
-    while i > 0 {
-      var mergeable = true
-      for k in 0..<st.count where st[k][i - 1] != st[k][i] &* sh[i] { mergeable = false; break }
-      if mergeable {
-        sh[i - 1] &*= sh[i]
-        for k in 0..<st.count { st[k][i - 1] = st[k][i]; st[k].remove(at: i) }
-        sh.remove(at: i)
+    var st: [Int] = []
+    sh.reserveCapacity(inShape.count)
+    st.reserveCapacity(inShape.count * k)
+    for d in 0..<inShape.count where inShape[d] != 1 {
+      if let last = sh.last {
+        var mergeable = true
+        let base = (sh.count - 1) * k
+        for o in 0..<k where st[base + o] != inStrides[o][d] &* inShape[d] { mergeable = false; break }
+        if mergeable {
+          sh[sh.count - 1] = last &* inShape[d]
+          for o in 0..<k { st[base + o] = inStrides[o][d] }
+          continue
+        }
       }
-      i -= 1
+      sh.append(inShape[d])
+      for o in 0..<k { st.append(inStrides[o][d]) }
     }
     if sh.isEmpty {
       sh = [1]
-      st = Array(repeating: [0], count: strides.count)
+      st = [Int](repeating: 0, count: k)
     }
-    self.shape = sh
-    self.strides = st
+    shape = sh
+    strides = st
   }
 
   /// Calls `body(o0, o1, o2, count)` for every row, with base offsets of up to three operands
-  /// (unused operands get offset 0). Inner strides are `strides[k].last`.
+  /// (missing operands get offset 0). Inner strides are given by ``innerStride(_:)``.
   @inline(__always)
-  func forEachRow(base: (Int, Int, Int) = (0, 0, 0), _ body: (Int, Int, Int, Int) -> Void) {
+  func forEachRow(_ body: (Int, Int, Int, Int) -> Void) {
     let rank = shape.count
     let n = shape[rank - 1]
     if n == 0 { return }
-    let k = strides.count
-    let s0 = strides[0], s1 = k > 1 ? strides[1] : [Int](repeating: 0, count: rank)
-    let s2 = k > 2 ? strides[2] : [Int](repeating: 0, count: rank)
-    if rank == 1 { body(base.0, base.1, base.2, n); return }
+    if rank == 1 { body(0, 0, 0, n); return }
     for d in 0..<(rank - 1) where shape[d] == 0 { return }
-    var idx = [Int](repeating: 0, count: rank - 1)
-    var o0 = base.0, o1 = base.1, o2 = base.2
-    while true {
-      body(o0, o1, o2, n)
-      var d = rank - 2
-      while d >= 0 {
-        idx[d] += 1
-        o0 &+= s0[d]; o1 &+= s1[d]; o2 &+= s2[d]
-        if idx[d] < shape[d] { break }
-        o0 &-= s0[d] &* shape[d]; o1 &-= s1[d] &* shape[d]; o2 &-= s2[d] &* shape[d]
-        idx[d] = 0
-        d -= 1
+    let k = operands
+    withUnsafeTemporaryAllocation(of: Int.self, capacity: rank) { idx in
+      for d in 0..<rank { idx[d] = 0 }
+      strides.withUnsafeBufferPointer { st in
+        shape.withUnsafeBufferPointer { sh in
+          var o0 = 0, o1 = 0, o2 = 0
+          while true {
+            body(o0, o1, o2, n)
+            var d = rank - 2
+            while d >= 0 {
+              idx[d] &+= 1
+              let b = d &* k
+              o0 &+= st[b]
+              if k > 1 { o1 &+= st[b + 1] }
+              if k > 2 { o2 &+= st[b + 2] }
+              if idx[d] < sh[d] { break }
+              let back = sh[d]
+              o0 &-= st[b] &* back
+              if k > 1 { o1 &-= st[b + 1] &* back }
+              if k > 2 { o2 &-= st[b + 2] &* back }
+              idx[d] = 0
+              d -= 1
+            }
+            if d < 0 { return }
+          }
+        }
       }
-      if d < 0 { return }
     }
   }
 
-  func innerStride(_ k: Int) -> Int { strides[k][shape.count - 1] }
+  /// The innermost stride of operand `k`.
+  func innerStride(_ k: Int) -> Int { strides[(shape.count - 1) * operands + k] }
 }

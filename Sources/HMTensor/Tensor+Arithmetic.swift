@@ -71,6 +71,11 @@ extension Tensor {
         return [c.needs[0] ? try (c.grad * mask).sum(toShape: aShape) : nil,
                 c.needs[1] ? try (c.grad * (1 - mask)).sum(toShape: bShape) : nil]
       }
+    case .passWherePositive:
+      // Linear in `a`; piecewise constant in `b` (derivative 0 almost everywhere).
+      return record(storage, shape, name, [a, b]) { c in
+        [c.needs[0] ? binaryPrepared(.passWherePositive, name, c.grad, c.inputs[1].detached(), shape) : nil, nil]
+      }
     case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
       return Tensor(shape: shape, storage: storage)
     }
@@ -78,6 +83,13 @@ extension Tensor {
 
   /// `self op scalar` with the scalar in `self`'s dtype (cannot fail: a scalar broadcasts).
   func binary(_ op: BinaryOp, _ name: String, scalar: Double, scalarOnLeft: Bool = false) -> Tensor {
+    // x·c, c·x, x + c, c + x and x − c as one unary kernel (no scalar tensor, no broadcast).
+    switch op {
+    case .mul: return unary(.scale(scalar), name) { c in [c.grad * scalar] }
+    case .add: return unary(.shift(scalar), name) { c in [c.grad] }
+    case .sub where !scalarOnLeft: return unary(.shift(-scalar), name) { c in [c.grad] }
+    default: break
+    }
     let s = Tensor(scalar: scalar, dtype: dtype)
     return scalarOnLeft ? Tensor.binaryPrepared(op, name, s, self, shape)
                         : Tensor.binaryPrepared(op, name, self, s, shape)

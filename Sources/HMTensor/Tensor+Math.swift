@@ -38,8 +38,16 @@ extension Tensor {
 
   /// max(x, 0) elementwise; its derivative is taken as 0 at x = 0 (as JAX and PyTorch).
   public func relu() -> Tensor {
-    unary(.relu, "relu") { c in [try c.grad * c.inputs[0].constantUnary(.positiveMask)] }
+    unary(.relu, "relu") { c in
+      [Tensor.binaryPrepared(.passWherePositive, "relu_grad", c.grad, c.inputs[0].detached(), c.grad.shape)]
+    }
   }
+
+  /// sin x elementwise (radians).
+  public func sin() -> Tensor { unary(.sin, "sin") { c in [try c.grad * c.inputs[0].cos()] } }
+
+  /// cos x elementwise (radians).
+  public func cos() -> Tensor { unary(.cos, "cos") { c in [try c.grad * -c.inputs[0].sin()] } }
 
   /// log(1 + eˣ) elementwise, computed stably as max(x, 0) + log1p(e^-|x|).
   public func softplus() -> Tensor {

@@ -165,6 +165,8 @@ func reduceKernel<T: TensorScalar>(_ op: ReduceOp, _ a: [T], _ shape: [Int], _ a
         case .sum:
           if so == 0 {
             q[0] += rowSum(p, n, si)
+          } else if so == 1 && si == 1 {
+            for i in 0..<n { q[i] += p[i] }
           } else {
             for i in 0..<n { q[i &* so] += p[i &* si] }
           }

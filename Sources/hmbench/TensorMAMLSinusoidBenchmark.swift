@@ -99,7 +99,7 @@ struct MAMLSinusoid {
     let amp = try Tensor.uniform([m, 1, 1], low: 0.1, high: 5, using: &rng)
     let phase = try Tensor.uniform([m, 1, 1], low: 0, high: Double.pi, using: &rng)
     let x = try Tensor.uniform([m, 2 * k, 1], low: -5, high: 5, using: &rng)
-    let y = try amp * (x - phase).sinApprox()
+    let y = try amp * (x - phase).sin()
     let xs = try x.slice(axis: 1, 0, k), ys = try y.slice(axis: 1, 0, k)
     let xq = try x.slice(axis: 1, k, nil), yq = try y.slice(axis: 1, k, nil)
 
@@ -115,12 +115,5 @@ struct MAMLSinusoid {
     let metaGrad = try gradients(of: meta, wrt: theta.tensors)
     parameters = try optimizer.step(parameters, gradients: metaGrad)
     return try meta.item()
-  }
-}
-
-extension Tensor {
-  /// sin via the task generator only (not part of HMTensor's differentiable op set).
-  fileprivate func sinApprox() throws -> Tensor {
-    try Tensor(toArray().map { Foundation.sin($0) }, shape: shape, dtype: dtype)
   }
 }
