@@ -55,6 +55,7 @@ public struct SGD: Optimizer {
 
 /// Adam (Kingma & Ba 2015) with bias correction, ε added to √v̂:
 /// m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − η m̂ / (√v̂ + ε).
+/// Moments are kept in each parameter's dtype (as JAX and PyTorch do).
 public struct Adam: Optimizer {
   /// η (default 1e-3).
   public var learningRate: Double
@@ -66,8 +67,8 @@ public struct Adam: Optimizer {
   public var epsilon: Double
   /// Steps taken so far (t).
   public private(set) var stepCount = 0
-  var m: [[Double]] = []
-  var v: [[Double]] = []
+  /// First and second moments per parameter, in the parameter's dtype.
+  var moments: [(m: Storage, v: Storage)] = []
 
   public init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
               epsilon: Double = 1e-8) {
@@ -79,33 +80,62 @@ public struct Adam: Optimizer {
 
   public mutating func step(_ parameters: ParameterList, gradients: [Tensor]) throws -> ParameterList {
     try checkGradientShapes("adam", parameters, gradients)
-    if m.isEmpty {
-      m = parameters.tensors.map { [Double](repeating: 0, count: $0.count) }
-      v = m
+    if moments.count != parameters.count {
+      moments = parameters.tensors.map { p in
+        (Storage.filled(0, count: p.count, dtype: p.dtype), Storage.filled(0, count: p.count, dtype: p.dtype))
+      }
     }
     stepCount += 1
-    let c1 = 1 - Foundation.pow(beta1, Double(stepCount))
-    let c2 = 1 - Foundation.pow(beta2, Double(stepCount))
+    let h = AdamHyper(beta1: beta1, beta2: beta2, learningRate: learningRate, epsilon: epsilon,
+                      c1: 1 - Foundation.pow(beta1, Double(stepCount)),
+                      c2: 1 - Foundation.pow(beta2, Double(stepCount)))
     var out: [Tensor] = []
-    let (b1, b2, lr, eps) = (beta1, beta2, learningRate, epsilon)
-    for (k, (p, g)) in zip(parameters.tensors, gradients).enumerated() {
-      var theta = p.toArray()
-      let grad = g.toArray()
-      m[k].withUnsafeMutableBufferPointer { mk in
-        v[k].withUnsafeMutableBufferPointer { vk in
-          theta.withUnsafeMutableBufferPointer { th in
-            for i in 0..<th.count {
-              let gi = grad[i]
-              mk[i] = b1 * mk[i] + (1 - b1) * gi
-              vk[i] = b2 * vk[i] + (1 - b2) * gi * gi
-              th[i] -= lr * (mk[i] / c1) / ((vk[i] / c2).squareRoot() + eps)
-            }
-          }
-        }
+    for (k, (p, g0)) in zip(parameters.tensors, gradients).enumerated() {
+      let g = g0.to(p.dtype)
+      let storage: Storage
+      switch (p.storage, g.storage, moments[k].m, moments[k].v) {
+      case (.float32(let theta), .float32(let grad), .float32(var m), .float32(var v)):
+        moments[k] = (.float32([]), .float32([]))  // release the old references so m, v are unique
+        let t = adamKernel(theta, grad, &m, &v, h)
+        moments[k] = (.float32(m), .float32(v))
+        storage = .float32(t)
+      case (.float64(let theta), .float64(let grad), .float64(var m), .float64(var v)):
+        moments[k] = (.float64([]), .float64([]))
+        let t = adamKernel(theta, grad, &m, &v, h)
+        moments[k] = (.float64(m), .float64(v))
+        storage = .float64(t)
+      default:
+        throw TensorError(.dtypeMismatch, "adam", "parameter \(k) changed dtype between steps")
       }
-      out.append(Tensor(shape: p.shape, storage: .from(theta, dtype: p.dtype), requiresGrad: p.requiresGrad))
+      out.append(Tensor(shape: p.shape, storage: storage, requiresGrad: p.requiresGrad))
     }
     return try parameters.replacing(out)
+  }
+}
+
+struct AdamHyper {
+  var beta1, beta2, learningRate, epsilon, c1, c2: Double
+}
+
+/// One Adam update of `theta` in the scalar type T; updates the moments in place.
+func adamKernel<T: TensorScalar>(_ theta: [T], _ grad: [T], _ m: inout [T], _ v: inout [T],
+                                 _ h: AdamHyper) -> [T] {
+  let b1 = T(h.beta1), b2 = T(h.beta2), lr = T(h.learningRate), eps = T(h.epsilon)
+  let c1 = T(h.c1), c2 = T(h.c2)
+  let n = theta.count
+  return m.withUnsafeMutableBufferPointer { mb in
+    v.withUnsafeMutableBufferPointer { vb in
+      makeArray(count: n) { (out: UnsafeMutablePointer<T>) in
+        for i in 0..<n {
+          let gi = grad[i]
+          let mi = b1 * mb[i] + (1 - b1) * gi
+          let vi = b2 * vb[i] + (1 - b2) * gi * gi
+          mb[i] = mi
+          vb[i] = vi
+          out[i] = theta[i] - lr * (mi / c1) / ((vi / c2).squareRoot() + eps)
+        }
+      }
+    }
   }
 }
 

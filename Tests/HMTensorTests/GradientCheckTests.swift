@@ -31,6 +31,9 @@ import Testing
     try checkGradients("tanh", at: [x]) { $0[0].tanh() }
     try checkGradients("sigmoid", at: [x]) { $0[0].sigmoid() }
     try checkGradients("relu", at: [x]) { $0[0].relu() }
+    try checkGradients("sin", at: [x]) { $0[0].sin() }
+    try checkGradients("cos", at: [x]) { $0[0].cos() }
+    try checkGradients("relu composed", at: [x]) { try ($0[0].relu() * $0[0]).square() }
     try checkGradients("softplus", at: [x]) { $0[0].softplus() }
     try checkGradients("sqrt", at: [pos]) { $0[0].sqrt() }
     try checkGradients("abs", at: [x]) { $0[0].abs() }
