@@ -88,7 +88,10 @@ func gemm<T: GemmScalar>(
   let nPanelsMax = (ncMax + NR - 1) / NR
   ws.reserve(a: mPanels * MR * KC, b: nPanelsMax * NR * KC)
   let pa = ws.packedA, pb = ws.packedB
-  let rowBlocks = (m + MC - 1) / MC
+  // Row blocks: at most MC rows, and at least 4 blocks when m allows, so two threads share
+  // mid-sized products evenly. Depends on m only (never on the thread count).
+  let mcEff = max(MR, min(MC, ((m + 3) / 4 + MR - 1) / MR * MR))
+  let rowBlocks = (m + mcEff - 1) / mcEff
 
   var pc = 0
   while pc < k {
@@ -103,7 +106,7 @@ func gemm<T: GemmScalar>(
       let cBlock = c + jc
       let work = 2 * m * nc * kc
       Parallelism.forEachChunk(rowBlocks, threads: work >= 1 << 18 ? threads : 1) { blk in
-        let i0 = blk * MC, i1 = min(m, i0 + MC)
+        let i0 = blk * mcEff, i1 = min(m, i0 + mcEff)
         var jp = 0
         while jp < nPanels {
           let j0 = jp * NR
