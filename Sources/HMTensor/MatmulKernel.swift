@@ -105,7 +105,9 @@ func gemm<T: GemmScalar>(
       packB(kc: kc, nc: nc, b: b + pc * rsB + jc * csB, rsB: rsB, csB: csB, into: pb, nr: NR)
       let cBlock = c + jc
       let work = 2 * m * nc * kc
-      Parallelism.forEachChunk(rowBlocks, threads: work >= 1 << 18 ? threads : 1) { blk in
+      // NOTE: below ~8 MFLOP per panel, waking a second thread costs more than it saves on a
+      // loaded 2-core machine (128³: 65 GFLOP/s threaded vs 110 single).
+      Parallelism.forEachChunk(rowBlocks, threads: work >= 1 << 23 ? threads : 1) { blk in
         let i0 = blk * mcEff, i1 = min(m, i0 + mcEff)
         var jp = 0
         while jp < nPanels {
