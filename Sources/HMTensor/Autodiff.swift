@@ -68,62 +68,71 @@ public func gradients(of output: Tensor, wrt inputs: [Tensor], seed: Tensor? = n
     throw TensorError.shapes("gradients", output.shape, seed.shape,
                              "differ (output and seed must have the same shape)")
   }
-  var targets = Set<ObjectIdentifier>()
-  for t in inputs { targets.insert(ObjectIdentifier(t)) }
   guard output.requiresGrad else {
     return inputs.map { Tensor.zeros(like: $0) }
   }
 
-  // Post-order DFS over the recorded graph; `reaches` marks tensors that lead to a target.
+  // Post-order DFS over the recorded graph. `slot[t]` is t's position in `order`
+  // (-1 while t is on the DFS stack); per-node state lives in arrays indexed by slot.
+  var slot: [ObjectIdentifier: Int] = [:]
   var order: [Tensor] = []
-  var reaches: [ObjectIdentifier: Bool] = [:]
   var stack: [(Tensor, Int)] = [(output, 0)]
-  var visited = Set<ObjectIdentifier>([ObjectIdentifier(output)])
+  slot[ObjectIdentifier(output)] = -1
   while let (t, i) = stack.popLast() {
     let fnInputs = t.gradFn?.inputs ?? []
     if i < fnInputs.count {
       stack.append((t, i + 1))
       let child = fnInputs[i]
-      if child.requiresGrad, visited.insert(ObjectIdentifier(child)).inserted {
+      if child.requiresGrad, slot[ObjectIdentifier(child)] == nil {
+        slot[ObjectIdentifier(child)] = -1
         stack.append((child, 0))
       }
     } else {
-      var r = targets.contains(ObjectIdentifier(t))
-      if !r {
-        for c in fnInputs where c.requiresGrad && reaches[ObjectIdentifier(c)] == true { r = true; break }
-      }
-      reaches[ObjectIdentifier(t)] = r
+      slot[ObjectIdentifier(t)] = order.count
       order.append(t)
     }
   }
+  let n = order.count
+  // Children of each node as slots (-1 for inputs that do not require grad).
+  var childSlots: [[Int]] = []
+  childSlots.reserveCapacity(n)
+  for t in order {
+    childSlots.append((t.gradFn?.inputs ?? []).map { $0.requiresGrad ? slot[ObjectIdentifier($0)] ?? -1 : -1 })
+  }
+  var isTarget = [Bool](repeating: false, count: n)
+  for t in inputs { if let k = slot[ObjectIdentifier(t)] { isTarget[k] = true } }
+  var reaches = isTarget
+  for k in 0..<n where !reaches[k] {
+    for c in childSlots[k] where c >= 0 && reaches[c] { reaches[k] = true; break }
+  }
 
-  var grads: [ObjectIdentifier: Tensor] = [:]
+  var grads = [Tensor?](repeating: nil, count: n)
   let seedTensor = seed ?? Tensor.ones(like: output)
-  grads[ObjectIdentifier(output)] = createGraph ? seedTensor.to(output.dtype)
-                                                : seedTensor.detached().to(output.dtype)
-  for t in order.reversed() {
-    let id = ObjectIdentifier(t)
-    guard reaches[id] == true, let fn = t.gradFn, let g = grads[id] else { continue }
-    if !targets.contains(id) { grads[id] = nil }
-    let needs = fn.inputs.map { $0.requiresGrad && reaches[ObjectIdentifier($0)] == true }
+  grads[n - 1] = createGraph ? seedTensor.to(output.dtype) : seedTensor.detached().to(output.dtype)
+  for k in stride(from: n - 1, through: 0, by: -1) {
+    let t = order[k]
+    guard reaches[k], let fn = t.gradFn, let g = grads[k] else { continue }
+    if !isTarget[k] { grads[k] = nil }
+    let children = childSlots[k]
+    let needs = children.map { $0 >= 0 && reaches[$0] }
     let ctx = VJPContext(grad: g,
                          inputs: createGraph ? fn.inputs : fn.inputs.map { $0.detached() },
                          output: createGraph ? t : t.detached(),
                          needs: needs)
     let inGrads = try fn.vjp(ctx)
-    for (k, input) in fn.inputs.enumerated() where needs[k] {
-      guard let gk = inGrads[k] else { continue }
-      precondition(gk.shape == input.shape, "VJP of \(fn.op) returned shape \(gk.shape) for input \(input.shape)")
-      let cid = ObjectIdentifier(input)
-      if let acc = grads[cid] {
-        grads[cid] = try acc + gk
+    for (j, c) in children.enumerated() where needs[j] {
+      guard let gj = inGrads[j] else { continue }
+      precondition(gj.shape == fn.inputs[j].shape,
+                   "VJP of \(fn.op) returned shape \(gj.shape) for input \(fn.inputs[j].shape)")
+      if let acc = grads[c] {
+        grads[c] = try acc + gj
       } else {
-        grads[cid] = gk
+        grads[c] = gj
       }
     }
   }
   return inputs.map { t in
-    if let g = grads[ObjectIdentifier(t)] {
+    if let k = slot[ObjectIdentifier(t)], let g = grads[k] {
       return createGraph ? g.to(t.dtype) : g.detached().to(t.dtype)
     }
     return Tensor.zeros(like: t)
