@@ -77,8 +77,11 @@ func batchedGemm<T: GemmScalar>(_ s: MatmulSpec, _ a: [T], _ b: [T]) -> [T] {
   let batchCount = Shape.count(s.batch)
   let mn = s.m * s.n
   let total = batchCount * mn
-  var out = [T](repeating: 0, count: total)
-  if total == 0 || s.k == 0 { return out }
+  let perMatrix = s.m * s.n * s.k
+  if total == 0 || s.k == 0 { return [T](repeating: 0, count: total) }
+  // The small kernel overwrites C; the blocked one accumulates into zeros.
+  var out = perMatrix <= smallMatmulLimit ? makeArray(count: total) { (_: UnsafeMutablePointer<T>) in }
+                                          : [T](repeating: 0, count: total)
   // Offsets of each batch's A and B matrices (broadcast batch axes have stride 0).
   let aStr = Shape.broadcastStrides(s.aBatch, to: s.batch).map { $0 * s.m * s.k }
   let bStr = Shape.broadcastStrides(s.bBatch, to: s.batch).map { $0 * s.k * s.n }
@@ -95,7 +98,6 @@ func batchedGemm<T: GemmScalar>(_ s: MatmulSpec, _ a: [T], _ b: [T]) -> [T] {
     }
     return (ao, bo)
   }
-  let perMatrix = s.m * s.n * s.k
   /// One product: the unpacked kernel for small problems, the blocked one otherwise.
   func matrix(m: Int, n: Int, k: Int, a: UnsafePointer<T>, rsA: Int, csA: Int, b: UnsafePointer<T>,
               rsB: Int, csB: Int, c: UnsafeMutablePointer<T>, ldc: Int, threads: Int,
