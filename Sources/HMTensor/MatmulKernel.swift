@@ -96,8 +96,6 @@ func gemm<T: GemmScalar>(
   var pc = 0
   while pc < k {
     let kc = min(KC, k - pc)
-    // Pack A[:, pc..<pc+kc] into MR-row panels: panel[p][r].
-    packA(m: m, kc: kc, a: a + pc * csA, rsA: rsA, csA: csA, into: pa)
     var jc = 0
     while jc < n {
       let nc = min(NC, n - jc)
@@ -109,6 +107,12 @@ func gemm<T: GemmScalar>(
       // loaded 2-core machine (128³: 65 GFLOP/s threaded vs 110 single).
       Parallelism.forEachChunk(rowBlocks, threads: work >= 1 << 23 ? threads : 1) { blk in
         let i0 = blk * mcEff, i1 = min(m, i0 + mcEff)
+        if jc == 0 {
+          // Each row block packs its own rows of A[:, pc..<pc+kc] (MR-row panels: panel[p][r]),
+          // reused for the following N blocks.
+          packA(m: i1 - i0, kc: kc, a: a + i0 * rsA + pc * csA, rsA: rsA, csA: csA,
+                into: pa + (i0 / MR) * MR * kc)
+        }
         var jp = 0
         while jp < nPanels {
           let j0 = jp * NR
