@@ -35,6 +35,7 @@ extension Tensor {
     }
     let (a, b) = a0.dtype == b0.dtype ? (a0, b0) : (a0.to(.float64), b0.to(.float64))
     let outShape = batch + [m, n]
+    try Shape.validate(outShape, "matmul")
     let spec = MatmulSpec(m: m, n: n, k: ka, batch: batch, aBatch: aBatch, bBatch: bBatch,
                           transposeA: transposeA, transposeB: transposeB)
     let storage: Storage

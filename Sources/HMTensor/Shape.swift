@@ -69,10 +69,20 @@ enum Shape {
     return out.sorted()
   }
 
-  /// Checks that a shape has no negative dimension.
+  /// The largest number of elements a tensor may have (2³¹, i.e. 8 GiB of float32): a limit,
+  /// so that a typo in a shape is an error rather than an out-of-memory crash.
+  static let maxElements = 1 << 31
+
+  /// Checks that a shape has no negative dimension and at most ``maxElements`` elements.
   static func validate(_ shape: [Int], _ op: String) throws {
-    for d in shape where d < 0 {
-      throw TensorError(.invalidShape, op, "shape \(shape) has a negative dimension")
+    var n = 1
+    for d in shape {
+      guard d >= 0 else { throw TensorError(.invalidShape, op, "shape \(shape) has a negative dimension") }
+      let (p, overflow) = n.multipliedReportingOverflow(by: d)
+      guard !overflow, p <= maxElements || shape.contains(0) else {
+        throw TensorError(.invalidShape, op, "shape \(shape) has more than \(maxElements) elements")
+      }
+      n = overflow ? 0 : p
     }
   }
 }

@@ -21,6 +21,7 @@ extension Tensor {
     guard let shape = Shape.broadcast(a.shape, b.shape) else {
       throw TensorError.shapes(name, a.shape, b.shape, "cannot broadcast")
     }
+    if shape != a.shape && shape != b.shape { try Shape.validate(shape, name) }
     if a.dtype == b.dtype { return (a, b, shape) }
     return (a.to(.float64), b.to(.float64), shape)
   }

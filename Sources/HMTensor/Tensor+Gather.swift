@@ -94,6 +94,7 @@ extension Tensor {
   ///   `TensorError.indexOutOfRange` for an index outside `0..<depth`.
   public static func oneHot(_ indices: Tensor, depth: Int, dtype: DType = .float32) throws -> Tensor {
     guard depth >= 0 else { throw TensorError(.invalidArgument, "one_hot", "depth \(depth) is negative") }
+    try Shape.validate(indices.shape + [depth], "one_hot")
     let idx = try indices.toArray().map { v -> Int in
       guard v.isFinite, v == v.rounded() else {
         throw TensorError(.invalidArgument, "one_hot", "index \(v) is not an integer")

@@ -86,6 +86,7 @@ extension Tensor {
   ///   dimension is -1, or a dimension is below -1.
   public func reshaped(_ newShape: [Int]) throws -> Tensor {
     var shape = newShape
+    try Shape.validate(newShape.map { $0 == -1 ? 1 : $0 }, "reshape")
     let unknown = shape.indices.filter { shape[$0] == -1 }
     guard unknown.count <= 1, shape.allSatisfy({ $0 >= -1 }) else {
       throw TensorError(.invalidShape, "reshape", "cannot reshape \(self.shape) to \(newShape)")
@@ -145,6 +146,7 @@ extension Tensor {
     guard Shape.broadcast(shape, target) == target else {
       throw TensorError.shapes("broadcast_to", shape, target, "cannot broadcast")
     }
+    try Shape.validate(target, "broadcast_to")
     let strides = Shape.broadcastStrides(shape, to: target)
     let storage: Storage
     switch self.storage {

@@ -85,14 +85,17 @@ public final class Tensor {
     return Tensor(shape: shape, storage: .filled(value, count: Shape.count(shape), dtype: dtype))
   }
 
-  /// Zeros of `shape`. - Throws: `TensorError.invalidShape` for a negative dimension.
+  /// Zeros of `shape`. - Throws: `TensorError.invalidShape` for a negative dimension or more
+  /// than 2³¹ elements.
   public static func zeros(_ shape: [Int], dtype: DType = .float32) throws -> Tensor {
-    try full(shape, 0, dtype: dtype)
+    try Shape.validate(shape, "zeros")
+    return try full(shape, 0, dtype: dtype)
   }
 
   /// Ones of `shape`. - Throws: `TensorError.invalidShape` for a negative dimension.
   public static func ones(_ shape: [Int], dtype: DType = .float32) throws -> Tensor {
-    try full(shape, 1, dtype: dtype)
+    try Shape.validate(shape, "ones")
+    return try full(shape, 1, dtype: dtype)
   }
 
   /// Zeros with the shape and dtype of `other` (never requires grad).

@@ -67,3 +67,18 @@ import Testing
     expectTensorError(.invalidArgument, mentions: ["concat"]) { try Tensor.concat([]) }
   }
 }
+
+/// Limits are errors: shapes too large to allocate throw instead of crashing.
+@Suite struct TensorLimitTests {
+  @Test func hugeShapesThrow() {
+    expectTensorError(.invalidShape, mentions: ["zeros", "elements"]) { try Tensor.zeros([1 << 20, 1 << 20]) }
+    expectTensorError(.invalidShape, mentions: ["full"]) { try Tensor.full([Int.max, 2], 1) }
+    expectTensorError(.invalidShape, mentions: ["add", "elements"]) {
+      try Tensor.zeros([1 << 17, 1]) + Tensor.zeros([1, 1 << 17])
+    }
+    expectTensorError(.invalidShape, mentions: ["broadcast_to"]) { try Tensor.zeros([1]).broadcast(to: [1 << 40]) }
+    expectTensorError(.invalidShape, mentions: ["reshape"]) { try Tensor.zeros([0]).reshaped([1 << 40, 1 << 40, 0]) }
+    expectTensorError(.invalidShape, mentions: ["one_hot"]) { try Tensor.oneHot(Tensor.zeros([1 << 16]), depth: 1 << 16) }
+    #expect(throws: Never.self) { try Tensor.zeros([0, 1 << 40]) }
+  }
+}
