@@ -20,7 +20,11 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
   ],
   targets: [
-    .target(name: "HMTensor", swiftSettings: optimize),
+    // NOTE: HMTensor's SIMD kernels need AVX2+FMA (`SIMD.addingProduct` otherwise calls libm's
+    // scalar fmaf per lane: 10x slower); docs/performance/tensor.md has the figures.
+    .target(name: "HMTensor", swiftSettings: optimize + [
+      .unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux])),
+    ]),
     .target(name: "HMPlot", swiftSettings: optimize),
     .target(name: "HMRL", dependencies: ["HMTensor", "HMPlot"], swiftSettings: optimize),
     .target(name: "HMLang", swiftSettings: optimize),

@@ -1,1 +1,11 @@
-print("hmbench")
+import ArgumentParser
+
+/// hmbench: hmaml's benchmarks, each printing figures and ratios against its peer.
+struct HMBench: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "hmbench",
+    abstract: "hmaml benchmarks (ratios against peers measured side by side).",
+    subcommands: [TensorMatmulBenchmark.self, TensorMAMLSinusoidBenchmark.self, TensorOverheadBenchmark.self])
+}
+
+HMBench.main()

@@ -1,1 +1,0 @@
-// HMTensor: see docs/architecture.md
