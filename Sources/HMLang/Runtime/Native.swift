@@ -112,11 +112,16 @@ public final class NativeFunction: HeapObject {
   /// For methods: the receiver kind's name (`list`, `string`, `tensor`), used in messages.
   public let receiverType: String?
   public let body: (NativeCall) throws -> Value
+  /// hm values the body holds (a function made by `grad(f)` holds `f`): kept alive by the GC.
+  public let captures: [Value]
 
-  public init(name: String, signature: Signature, receiverType: String? = nil,
+  public init(name: String, signature: Signature, receiverType: String? = nil, captures: [Value] = [],
               body: @escaping (NativeCall) throws -> Value) {
     self.name = name; self.signature = signature; self.receiverType = receiverType; self.body = body
+    self.captures = captures
   }
+
+  override func trace(_ heap: Heap) { for v in captures { heap.mark(v) } }
 
   var displayName: String { receiverType.map { "\($0).\(name)" } ?? name }
 }

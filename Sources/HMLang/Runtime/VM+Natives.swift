@@ -86,3 +86,15 @@ extension VM {
     }
   }
 }
+
+extension VM {
+  /// Calls the method `name` of `receiver` with no arguments (a scalar function applied to a
+  /// native object delegates to its method: `exp(t)` is `t.exp()`).
+  public func invokeMethod(_ name: String, on receiver: Value, _ arguments: [Value] = []) throws -> Value {
+    let method = try lookupMethod(receiver, heap.intern(name).stringObject)
+    var args = arguments
+    return try args.withUnsafeMutableBufferPointer { b throws(RuntimeError) in
+      try callNative(method, receiver: receiver, arguments: b.baseAddress ?? stack, count: b.count, names: nil)
+    }
+  }
+}

@@ -10,8 +10,10 @@ import Glibc
 /// Scalar math on ints and floats (tensors have their own element-wise functions).
 enum MathPrimitives {
   static func unary(_ name: String, _ doc: String, _ example: String, _ f: @escaping (Double) -> Double) -> Primitive {
-    Primitive(name, [ParameterSpec("x", .number)], returns: "a float", category: "math", doc: doc, example: example) { call in
-      Value(f(call.double(0)))
+    Primitive(name, [ParameterSpec("x", .oneOf([.number, .object("tensor")]))], returns: "a float (a tensor for a tensor)",
+              category: "math", doc: doc + " On a tensor, elementwise.", example: example) { call in
+      if call[0].tag == .object { return try call.vm.invokeMethod(name, on: call[0]) }
+      return Value(f(call.double(0)))
     }
   }
 

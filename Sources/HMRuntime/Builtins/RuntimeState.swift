@@ -4,6 +4,8 @@ final class RuntimeState {
   var seed: UInt64
   var random: ScriptRandom
   var scriptArguments: [String] = []
+  /// Tensor draws without an explicit seed so far (each uses its own stream of the run's seed).
+  var tensorDraws: UInt64 = 0
   init(seed: UInt64) { self.seed = seed; random = ScriptRandom(seed: seed) }
 }
 

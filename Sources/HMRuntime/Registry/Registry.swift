@@ -13,6 +13,8 @@ import Glibc
 public final class Registry {
   public private(set) var primitives: [Primitive] = []
   private var byName: [String: Int] = [:]
+  /// Hooks installed with the primitives (operators and indexing of native objects).
+  public var installers: [(VM) -> Void] = []
 
   public init() {}
 
@@ -25,6 +27,9 @@ public final class Registry {
     r.add(CollectionPrimitives.all)
     r.add(RandomPrimitives.all)
     r.add(FilePrimitives.all)
+    r.add(TensorPrimitives.all)
+    r.add(Differentiation.all)
+    r.installers.append(TensorOperators.install)
     return r
   }
 
@@ -67,6 +72,7 @@ public final class Registry {
       }
     }
     for ns in order { vm.defineBuiltin(ns, vm.heap.makeMap(namespaces[ns] ?? [])) }
+    for install in installers { install(vm) }
   }
 
   /// `?name` text: a function, `kind.method`, or a bare method name (all kinds that have it).
