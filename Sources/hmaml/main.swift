@@ -1,1 +1,10 @@
-print("hmaml")
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// Line editing and display widths follow the user's locale (UTF-8 input in libedit).
+setlocale(LC_ALL, "")
+let status = HMAMLCommand.main(arguments: Array(CommandLine.arguments.dropFirst()))
+fflush(stdout)
+exit(status)

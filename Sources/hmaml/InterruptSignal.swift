@@ -1,0 +1,32 @@
+import CLibEdit
+
+/// The process's SIGINT (Ctrl-C) handling.
+///
+/// The handler (C, in `shim.h`) only increments an atomic counter: it is async-signal-safe and
+/// installed without `SA_RESTART`, so Ctrl-C at the prompt makes libedit's blocking read fail
+/// with EINTR (`el_gets` returns count −1: the REPL drops the line). While an evaluation runs on
+/// the `EvaluationThread`, the main thread polls the counter and calls the session's
+/// `requestInterrupt()`; the signal is blocked in the evaluation thread, so it always lands on
+/// the main thread.
+///
+/// NOTE: this file is the only caller of the counter's C functions: the counter is a `static` in
+/// a header, so every Swift object file calling them would get its own copy.
+enum InterruptSignal {
+  /// Installs the handler; call once, before anything else reads input.
+  /// - Throws: `CLIError.system` when `sigaction` fails.
+  static func install() throws {
+    if hm_install_sigint_handler() != 0 {
+      throw CLIError.system("cannot install the SIGINT handler (errno \(hm_errno()))")
+    }
+  }
+
+  /// The number of Ctrl-C presses since the last call (0 when none), resetting the count.
+  static func takePending() -> Int {
+    Int(hm_take_sigint_count())
+  }
+
+  /// Blocks SIGINT in the calling thread (the evaluation thread), so the main thread gets it.
+  static func blockInCurrentThread() {
+    _ = hm_block_sigint_in_this_thread()
+  }
+}
