@@ -63,6 +63,21 @@ static inline int hm_take_sigint_count(void) {
   return atomic_exchange(hm_sigint_counter(), 0);
 }
 
+/// Unblocks the signals a terminal program must receive (INT, TERM, HUP, QUIT, TSTP, CONT, WINCH)
+/// in the calling thread: a parent may have started us with them blocked (test runners do).
+static inline int hm_unblock_terminal_signals(void) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  sigaddset(&set, SIGQUIT);
+  sigaddset(&set, SIGTSTP);
+  sigaddset(&set, SIGCONT);
+  sigaddset(&set, SIGWINCH);
+  return pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
 /// Blocks SIGINT in the calling thread, so that the signal is delivered to the main thread.
 static inline int hm_block_sigint_in_this_thread(void) {
   sigset_t set;

@@ -12,9 +12,11 @@ import CLibEdit
 /// NOTE: this file is the only caller of the counter's C functions: the counter is a `static` in
 /// a header, so every Swift object file calling them would get its own copy.
 enum InterruptSignal {
-  /// Installs the handler; call once, before anything else reads input.
+  /// Installs the handler and unblocks the terminal signals (a parent may have blocked them);
+  /// call once on the main thread, before starting other threads.
   /// - Throws: `CLIError.system` when `sigaction` fails.
   static func install() throws {
+    _ = hm_unblock_terminal_signals()
     if hm_install_sigint_handler() != 0 {
       throw CLIError.system("cannot install the SIGINT handler (errno \(hm_errno()))")
     }
