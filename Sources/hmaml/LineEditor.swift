@@ -122,6 +122,9 @@ final class LineEditor {
 
   // MARK: Completion
 
+  /// What Tab inserts at the start of a line.
+  static let indentation = "  "
+
   /// Tab: inserts the candidates' common prefix; when that adds nothing and several remain,
   /// lists them under the line and redraws it.
   private func complete() -> UInt8 {
@@ -132,6 +135,11 @@ final class LineEditor {
     let cursor = cursorPointer - start
     guard length >= 0, cursor >= 0, cursor <= length else { return UInt8(CC_ERROR) }
     let bytes = UnsafeRawBufferPointer(start: UnsafeRawPointer(start), count: length)
+    // Tab in leading white space indents (the body of a multi-line definition).
+    if bytes[0..<cursor].allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
+      el_insertstr(editLine, LineEditor.indentation)
+      return UInt8(CC_REFRESH)
+    }
     let line = String(decoding: bytes, as: UTF8.self)
     let answer = completer(line, cursor)
     guard !answer.candidates.isEmpty, answer.replaceFrom >= 0, answer.replaceFrom <= cursor else {

@@ -31,6 +31,12 @@ import Testing
     #expect(result.standardError.contains("<-e>:1:"))
   }
 
+  @Test func unboundedRecursionIsALanguageErrorNotACrash() throws {
+    let result = try hmaml(["-e", "fn down(n) {\n  down(n + 1)\n}\ndown(0)"])
+    #expect(result.status == 1)
+    #expect(result.standardError.contains("stack overflow"))
+  }
+
   @Test func unfinishedScriptIsASyntaxError() throws {
     let result = try hmaml(["-e", Snippets.functionLines[0]])
     #expect(result.status == 2)

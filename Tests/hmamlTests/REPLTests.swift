@@ -111,6 +111,28 @@ import Testing
     #expect(String(decoding: repl.screenText.utf8.dropFirst(start), as: UTF8.self).contains(Snippets.useAlphaResult))
   }
 
+  @Test func ctrlCDropsAPendingMultiLineEntry() throws {
+    let session = try Session()
+    let repl = session.terminal
+    #expect(try repl.enter(Snippets.functionLines[0]).hasSuffix("...> "))
+    repl.press(PseudoTerminal.Key.controlC)
+    try repl.waitUntil("the primary prompt") { $0.hasSuffix("hmaml> ") }
+    // The abandoned definition neither runs nor enters the history.
+    let failed = try repl.enter(Snippets.callFunction)
+    #expect(failed.contains("error"))
+    #expect(!failed.contains(Snippets.callFunctionResult))
+  }
+
+  @Test func unwritableHistoryWarnsOnceAndGoesOn() throws {
+    let session = try Session(extra: ["HMAML_HISTORY": "/nonexistent-directory/history"])
+    let repl = session.terminal
+    let first = try repl.enter(Snippets.defineAlpha)
+    #expect(first.contains("cannot save the history"))
+    let second = try repl.enter(Snippets.useAlpha)
+    #expect(second.contains(Snippets.useAlphaResult))
+    #expect(!second.contains("cannot save the history"))
+  }
+
   @Test func ctrlDLeavesWithExitCodeZero() throws {
     let session = try Session()
     session.terminal.press(PseudoTerminal.Key.controlD)
