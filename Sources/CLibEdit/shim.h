@@ -1,6 +1,6 @@
 // Non-variadic wrappers over BSD libedit for Swift (Swift cannot call variadic C functions),
-// plus accessors for C globals that Swift 6 rejects as not concurrency-safe, and the one
-// async-signal-safe SIGINT counter of the hmaml executable.
+// plus accessors for C globals that Swift 6 rejects as not concurrency-safe, and the
+// async-signal-safe helpers of the hmaml executable's SIGINT counter.
 //
 // Only the `hmaml` executable imports this module (DESIGN.md §8): libraries and tests never link
 // libedit.
@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <histedit.h>
@@ -33,34 +32,30 @@ static inline int hm_terminal_columns(int fd) {
 
 // MARK: SIGINT
 //
-// One counter, written only by the handler. NOTE: the counter is a function-local `static` of a
-// header function (Swift emits no file-scope statics from headers), so each Swift object file
-// calling these functions would get its own copy: only Sources/hmaml/InterruptSignal.swift may
-// call them (it is the single owner).
+// No state lives here: a `static` in a header gets one copy per object file that inlines it (and
+// whole-module optimisation inlines across files), so the counter is allocated once by Swift
+// (InterruptSignal.swift) and these helpers only take its address.
 
-static inline atomic_int *hm_sigint_counter(void) {
-  static atomic_int count;
-  return &count;
+/// Atomically adds 1 to `*counter`; async-signal-safe.
+static inline void hm_atomic_increment(int *counter) {
+  __atomic_fetch_add(counter, 1, __ATOMIC_SEQ_CST);
 }
 
-static void hm_sigint_handler(int signo) {
-  (void)signo;
-  atomic_fetch_add(hm_sigint_counter(), 1);
+/// Atomically reads `*counter` and sets it to 0.
+static inline int hm_atomic_take(int *counter) {
+  return __atomic_exchange_n(counter, 0, __ATOMIC_SEQ_CST);
 }
 
-/// Installs the SIGINT handler WITHOUT SA_RESTART, so a blocking read (libedit's `el_gets`)
+typedef void (*hm_signal_handler)(int);
+
+/// Installs `handler` for SIGINT WITHOUT SA_RESTART, so a blocking read (libedit's `el_gets`)
 /// fails with EINTR. Returns 0 on success, -1 (errno set) otherwise.
-static inline int hm_install_sigint_handler(void) {
+static inline int hm_install_sigint_handler(hm_signal_handler handler) {
   struct sigaction action;
-  action.sa_handler = hm_sigint_handler;
+  action.sa_handler = handler;
   sigemptyset(&action.sa_mask);
   action.sa_flags = 0;
   return sigaction(SIGINT, &action, NULL);
-}
-
-/// Returns how many SIGINTs arrived since the last call, and resets the count.
-static inline int hm_take_sigint_count(void) {
-  return atomic_exchange(hm_sigint_counter(), 0);
 }
 
 /// Unblocks the signals a terminal program must receive (INT, TERM, HUP, QUIT, TSTP, CONT, WINCH)

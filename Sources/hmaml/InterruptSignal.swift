@@ -9,22 +9,32 @@ import CLibEdit
 /// `requestInterrupt()`; the signal is blocked in the evaluation thread, so it always lands on
 /// the main thread.
 ///
-/// NOTE: this file is the only caller of the counter's C functions: the counter is a `static` in
-/// a header, so every Swift object file calling them would get its own copy.
+/// NOTE: the counter is allocated here, not as a `static` in `shim.h`: a header static gets one
+/// copy per object file, and whole-module optimisation inlines across files (the release build
+/// then counted in one copy and read another).
 enum InterruptSignal {
+  /// The process-wide count of presses not yet taken. Allocated once (before the handler is
+  /// installed, so the handler never runs the lazy initialiser) and never freed.
+  private static let pendingCount: UnsafeMutablePointer<Int32> = {
+    let counter = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    counter.initialize(to: 0)
+    return counter
+  }()
+
   /// Installs the handler and unblocks the terminal signals (a parent may have blocked them);
   /// call once on the main thread, before starting other threads.
   /// - Throws: `CLIError.system` when `sigaction` fails.
   static func install() throws {
     _ = hm_unblock_terminal_signals()
-    if hm_install_sigint_handler() != 0 {
+    _ = pendingCount
+    if hm_install_sigint_handler({ _ in hm_atomic_increment(InterruptSignal.pendingCount) }) != 0 {
       throw CLIError.system("cannot install the SIGINT handler (errno \(hm_errno()))")
     }
   }
 
   /// The number of Ctrl-C presses since the last call (0 when none), resetting the count.
   static func takePending() -> Int {
-    Int(hm_take_sigint_count())
+    Int(hm_atomic_take(pendingCount))
   }
 
   /// Blocks SIGINT in the calling thread (the evaluation thread), so the main thread gets it.
