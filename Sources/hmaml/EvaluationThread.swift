@@ -43,12 +43,13 @@ final class EvaluationThread {
   }
 
   /// Runs `body` on the evaluation thread and returns its result. Meanwhile the calling (main)
-  /// thread polls the SIGINT counter and calls `onInterrupt` with the number of presses so far
-  /// in this run (1, 2, …). Ctrl-C presses made before the call are discarded.
+  /// thread polls the SIGINT counter; once Ctrl-C was pressed, it calls `onInterrupt` with the
+  /// number of presses so far in this run (1, 2, …) at every poll until `body` returns. The
+  /// repetition closes the race with a session that clears its interrupt flag when an evaluation
+  /// starts: a request made just before that is made again just after.
   func run<Result>(_ body: @escaping () -> Result,
                    onInterrupt: (_ pressesSoFar: Int) -> Void) -> Result {
     let box = ResultBox<Result>()
-    _ = InterruptSignal.takePending()
     condition.lock()
     jobFinished = false
     pendingJob = { box.value = body() }
@@ -56,9 +57,8 @@ final class EvaluationThread {
     var presses = 0
     while !jobFinished {
       _ = condition.wait(until: Date(timeIntervalSinceNow: EvaluationThread.interruptPollInterval))
-      let newPresses = InterruptSignal.takePending()
-      if newPresses > 0 && !jobFinished {
-        presses += newPresses
+      presses += InterruptSignal.takePending()
+      if presses > 0 && !jobFinished {
         condition.unlock()
         onInterrupt(presses)
         condition.lock()

@@ -53,8 +53,11 @@ protocol LanguageSession: AnyObject {
   func setSeed(_ seed: UInt64)
 
   /// Asks the running `evaluate` to stop with an `interrupted` error as soon as it can.
-  /// Thread-safe; a request made while nothing runs must not leak into the next evaluation
-  /// (the front end only calls it while `evaluate` runs).
+  ///
+  /// Thread-safe and cheap. The front end calls it from the main thread while `evaluate` is in
+  /// flight, repeatedly (every 20 ms) until `evaluate` returns, so a request may land just
+  /// before the evaluation starts or just after it returns: the session clears the request when
+  /// an evaluation starts, and the repetition makes up for a request cleared that way.
   func requestInterrupt()
 }
 

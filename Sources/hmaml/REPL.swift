@@ -67,7 +67,11 @@ final class REPL {
     if let banner { print(Style.dim(banner, colour: terminal.colourOnStdout)) }
     while true {
       fflush(stdout)
-      switch editor.readLine(prompt: pending == nil ? REPL.prompt : REPL.continuationPrompt) {
+      let input = editor.readLine(prompt: pending == nil ? REPL.prompt : REPL.continuationPrompt)
+      // A Ctrl-C at the prompt was handled by dropping the line: it must not interrupt the next
+      // evaluation.
+      _ = InterruptSignal.takePending()
+      switch input {
       case .endOfInput:
         print()
         return ExitCode.success
@@ -187,8 +191,8 @@ final class REPL {
     }
   }
 
-  /// Runs `body` on the evaluation thread; Ctrl-C asks the session to stop, and a third press on
-  /// an evaluation that does not stop leaves the process.
+  /// Runs `body` on the evaluation thread; Ctrl-C asks the session to stop (again at every poll
+  /// until it does), and a third press on an evaluation that does not stop leaves the process.
   private func evaluate(_ body: @escaping (LanguageSession) -> EvaluationOutcome) -> EvaluationOutcome {
     let session = self.session
     return evaluator.run({ body(session) }, onInterrupt: { presses in
