@@ -48,20 +48,24 @@ struct HMAMLCommand: ParsableCommand {
 
   /// Parses `arguments` (without the program name), runs, and returns the exit code.
   static func main(arguments: [String]) -> Int32 {
-    let command: HMAMLCommand
-    do {
-      command = try HMAMLCommand.parse(arguments)
-    } catch {
-      let message = HMAMLCommand.fullMessage(for: error)
-      if HMAMLCommand.exitCode(for: error) == .success {
-        print(message)
-        return ExitCode.success
+    let invocation: Invocation
+    if let simple = Invocation(fastParsing: arguments) {
+      invocation = simple
+    } else {
+      do {
+        invocation = try HMAMLCommand.parse(arguments).invocation
+      } catch {
+        let message = HMAMLCommand.fullMessage(for: error)
+        if HMAMLCommand.exitCode(for: error) == .success {
+          print(message)
+          return ExitCode.success
+        }
+        writeToStandardError(message + "\n")
+        return ExitCode.syntaxOrUsageError
       }
-      writeToStandardError(message + "\n")
-      return ExitCode.syntaxOrUsageError
     }
     do {
-      return try command.execute(environment: ProcessInfo.processInfo.environment)
+      return try invocation.execute(environment: ProcessInfo.processInfo.environment)
     } catch let error as CLIError {
       writeToStandardError("hmaml: \(error)\n")
       return error.exitCode
@@ -71,48 +75,9 @@ struct HMAMLCommand: ParsableCommand {
     }
   }
 
-  /// The language behind the front end.
-  ///
-  /// INTEGRATION: HMRuntime's `Interpreter`, behind an adapter conforming to `LanguageSession`,
-  /// replaces the error below; `ToySession` and `HMAML_TOY_SESSION` then go away.
-  static func makeSession(environment: [String: String]) throws -> LanguageSession {
-    if environment["HMAML_TOY_SESSION"] == "1" { return ToySession() }
-    throw CLIError.system("the hm language is not linked into this build yet (HMAML_TOY_SESSION=1 selects the stand-in)")
-  }
-
-  private func execute(environment: [String: String]) throws -> Int32 {
-    var arguments = scriptArguments
-    // `--` ends hmaml's options; it is not one of the script's arguments.
-    if let separator = arguments.firstIndex(of: "--") { arguments.remove(at: separator) }
-    if code == nil, file == nil, let unknown = arguments.first {
-      throw CLIError.usage("unknown option '\(unknown)' (see hmaml --help)")
-    }
-    let session = try HMAMLCommand.makeSession(environment: environment)
-    try InterruptSignal.install()
-    let evaluator = try EvaluationThread()
-    if let seed { session.setSeed(seed) }
-    let terminal = Terminal.current(environment: environment)
-    let runner = ScriptRunner(session: session, evaluator: evaluator, terminal: terminal,
-                              environment: environment)
-
-    // -e CODE: FILE, if any, is the script's first argument.
-    if let code {
-      session.setScriptArguments((file.map { [$0] } ?? []) + arguments)
-      return runner.run(source: code, sourceName: "<-e>", checkOnly: checkOnly)
-    }
-    session.setScriptArguments(arguments)
-    if let file, file != "-" {
-      let source = try SourceFile.read(file)
-      return runner.run(source: source, sourceName: file, checkOnly: checkOnly)
-    }
-    if file == nil && !checkOnly && terminal.wantsREPL {
-      let editor = try LineEditor(programName: "hmaml", historyPath: REPL.historyPath(environment: environment))
-      let repl = REPL(session: session, evaluator: evaluator, editor: editor, terminal: terminal,
-                      environment: environment)
-      return repl.run(banner: quiet ? nil : "hmaml \(HMAMLCommand.version): :help for help, Ctrl-D to leave")
-    }
-    let input = FileHandle.standardInput.readDataToEndOfFile()
-    return runner.run(source: String(decoding: input, as: UTF8.self), sourceName: "<stdin>",
-                      checkOnly: checkOnly)
+  /// What the parsed command line asks for.
+  var invocation: Invocation {
+    Invocation(code: code, checkOnly: checkOnly, seed: seed, quiet: quiet, file: file,
+               scriptArguments: scriptArguments)
   }
 }

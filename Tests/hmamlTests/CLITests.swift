@@ -57,6 +57,18 @@ import Testing
     #expect(result.standardOutput == "[\"alpha\", \"--beta\", \"3\", \"-e\"]\n")
   }
 
+  @Test func plainArgumentsReachTheScript() throws {
+    // These skip option parsing (the start-up fast path) and must mean the same.
+    let directory = try TemporaryDirectory()
+    let script = try directory.write("args.hm", "print(args())\n")
+    let binary = try HMAMLBinary.require()
+    let environment = HMAMLBinary.environment(home: directory.path)
+    let fromFile = try Subprocess.run(binary, [script, "x", "y"], environment: environment)
+    #expect(fromFile.standardOutput == "[\"x\", \"y\"]\n")
+    let fromCode = try Subprocess.run(binary, ["-e", "print(args())", "p", "q"], environment: environment)
+    #expect(fromCode.standardOutput == "[\"p\", \"q\"]\n")
+  }
+
   @Test func seedReachesTheSession() throws {
     let result = try hmaml(["-e", "print(seed())", "--seed", "1234"])
     #expect(result.status == 0)
