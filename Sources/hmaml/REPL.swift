@@ -51,7 +51,7 @@ final class REPL {
     self.terminal = terminal
     self.environment = environment
     editor.completer = { [unowned session] line, cursor in
-      session.completions(forLine: line, cursor: cursor)
+      REPL.completions(forLine: line, cursor: cursor, session: session)
     }
   }
 
@@ -166,7 +166,10 @@ final class REPL {
   /// `:load FILE`: runs the file as a script in this session.
   private func load(_ argument: String) {
     guard !argument.isEmpty else { return reportError("usage: :load FILE") }
-    let path = (argument as NSString).expandingTildeInPath
+    // `:load "a file.hm"` and `:load a file.hm` both name `a file.hm`.
+    var name = argument
+    if name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") { name = String(name.dropFirst().dropLast()) }
+    let path = (name as NSString).expandingTildeInPath
     let source: String
     do {
       source = try SourceFile.read(path)

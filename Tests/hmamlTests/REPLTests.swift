@@ -213,6 +213,21 @@ import Testing
     #expect(missing.contains("No such file"))
   }
 
+  @Test func tabCompletesCommandsAndLoadPaths() throws {
+    let directory = try TemporaryDirectory()
+    _ = try directory.write("definitions.hm", Snippets.defineAlpha + "\n")
+    let session = try Session(directory: directory)
+    let repl = session.terminal
+    repl.send(":lo")
+    repl.press(PseudoTerminal.Key.tab)
+    repl.press(" " + directory.path + "/defi")
+    repl.press(PseudoTerminal.Key.tab)
+    repl.press(PseudoTerminal.Key.enter)
+    try repl.waitFor("(loaded")
+    try repl.waitUntil("the prompt") { $0.hasSuffix("hmaml> ") }
+    #expect(try repl.enter(Snippets.useAlpha).contains(Snippets.useAlphaResult))
+  }
+
   @Test func varsListsAndResetForgetsGlobals() throws {
     let session = try Session()
     let repl = session.terminal
