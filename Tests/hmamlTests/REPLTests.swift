@@ -31,6 +31,24 @@ import Testing
     #expect(result.contains(Snippets.useAlphaResult))
   }
 
+  @Test func ansAndTrailingSemicolonPassThroughToTheSession() throws {
+    let session = try Session()
+    let repl = session.terminal
+    let hidden = try repl.enter("6 * 7;")
+    #expect(!hidden.contains("42"))
+    #expect(try repl.enter("ans + 1").contains("43"))
+  }
+
+  @Test func strayKeysAndEscapeSequencesDoNotBreakTheREPL() throws {
+    let session = try Session()
+    let repl = session.terminal
+    try repl.enter(Snippets.defineAlpha)
+    repl.send("\u{1B}[Z\u{1B}OQ\u{1B}[99~\u{7F}\u{7F}\u{1B}\u{1B}x\u{0F}\u{1C}é€")
+    repl.press(PseudoTerminal.Key.controlC)
+    try repl.waitUntil("a fresh prompt") { $0.hasSuffix("hmaml> ") }
+    #expect(try repl.enter(Snippets.useAlpha).contains(Snippets.useAlphaResult))
+  }
+
   @Test func upRecallsTheLastEntry() throws {
     let session = try Session()
     let repl = session.terminal
