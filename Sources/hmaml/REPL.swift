@@ -107,7 +107,8 @@ final class REPL {
       return .proceed
     }
     let (command, argument) = REPL.splitCommand(trimmed)
-    if command != ":time" { editor.addToHistory(text) }
+    // `:time` enters the history once complete (it may continue); leaving is not worth recalling.
+    if ![":time", ":quit", ":q", ":exit"].contains(command) { editor.addToHistory(text) }
     switch command {
     case ":quit", ":q", ":exit":
       return .quit
