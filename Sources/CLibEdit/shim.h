@@ -89,6 +89,11 @@ typedef unsigned char (*hm_editor_function)(EditLine *, int);
 static inline int hm_el_set_prompt(EditLine *el, hm_prompt_function prompt) {
   return el_set(el, EL_PROMPT, prompt);
 }
+/// Like `hm_el_set_prompt`, but the prompt may hold terminal escapes between two `ignore`
+/// characters: libedit sends them without counting them in the prompt's width.
+static inline int hm_el_set_prompt_with_escapes(EditLine *el, hm_prompt_function prompt, char ignore) {
+  return el_set(el, EL_PROMPT_ESC, prompt, ignore);
+}
 static inline int hm_el_set_editor(EditLine *el, const char *mode) {
   return el_set(el, EL_EDITOR, mode);
 }

@@ -61,12 +61,12 @@ final class LineEditor {
     hm_el_set_editor(editLine, "emacs")
     hm_el_set_signal(editLine, 1)
     hm_el_set_history(editLine, history)
-    hm_el_set_prompt(editLine) { editLine in
+    hm_el_set_prompt_with_escapes(editLine, { editLine in
       guard let editLine, let data = hm_el_client_data(editLine),
             let prompt = Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().promptText
       else { return LineEditor.emptyPrompt }
       return prompt
-    }
+    }, CChar(LineEditor.escapeMarker))
     hm_el_add_function(editLine, "hm-complete", "Complete hm names and members") { editLine, _ in
       guard let editLine, let data = hm_el_client_data(editLine) else { return UInt8(CC_ERROR) }
       return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().complete()
@@ -89,10 +89,21 @@ final class LineEditor {
     return empty
   }()
 
-  /// Shows `prompt` and reads one line with editing.
-  func readLine(prompt: String) -> Input {
+  /// Brackets the terminal escapes in a prompt (libedit's `EL_PROMPT_ESC` ignore character).
+  static let escapeMarker: UInt8 = 1
+
+  /// `prompt` in bold green, its trailing blanks left plain.
+  static func coloured(prompt: String) -> String {
+    let marker = String(UnicodeScalar(escapeMarker))
+    let body = prompt.trimmingCharacters(in: .whitespaces)
+    let trailing = String(prompt.dropFirst(body.count))
+    return marker + "\u{1B}[1;32m" + marker + body + marker + "\u{1B}[0m" + marker + trailing
+  }
+
+  /// Shows `prompt` (in colour when `colour`) and reads one line with editing.
+  func readLine(prompt: String, colour: Bool = false) -> Input {
     free(promptText)
-    promptText = strdup(prompt)
+    promptText = strdup(colour ? LineEditor.coloured(prompt: prompt) : prompt)
     var count: Int32 = 0
     let line = el_gets(editLine, &count)
     let error = hm_errno()

@@ -67,7 +67,8 @@ final class REPL {
     if let banner { print(Style.dim(banner, colour: terminal.colourOnStdout)) }
     while true {
       fflush(stdout)
-      let input = editor.readLine(prompt: pending == nil ? REPL.prompt : REPL.continuationPrompt)
+      let input = editor.readLine(prompt: pending == nil ? REPL.prompt : REPL.continuationPrompt,
+                                  colour: terminal.colourOnStdout)
       // A Ctrl-C at the prompt was handled by dropping the line: it must not interrupt the next
       // evaluation.
       _ = InterruptSignal.takePending()
