@@ -259,10 +259,12 @@ import Testing
     let coloured = try Session()
     try coloured.terminal.enter(Snippets.runtimeError)
     #expect(coloured.terminal.rawText.contains("\u{1B}[1;31m"))
+    #expect(coloured.terminal.rawText.contains("32m"))  // the green prompt
     let plain = try Session(extra: ["NO_COLOR": "1"])
     try plain.terminal.enter(Snippets.runtimeError)
     #expect(plain.terminal.screenText.contains("error"))
     #expect(!plain.terminal.rawText.contains("\u{1B}[1;31m"))
+    #expect(!plain.terminal.rawText.contains("32m"))
   }
 
   @Test func dumbTerminalRunsStandardInputAsAScript() throws {
