@@ -1,4 +1,12 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
 
 /// The element type of a ``Tensor``.
 ///
@@ -35,25 +43,25 @@ protocol TensorScalar: BinaryFloatingPoint, SIMDScalar, Sendable {
 extension Float: TensorScalar {
   static var dtype: DType { .float32 }
   static func wrap(_ a: [Float]) -> Storage { .float32(a) }
-  @inline(__always) static func mathExp(_ x: Float) -> Float { Foundation.exp(x) }
-  @inline(__always) static func mathLog(_ x: Float) -> Float { Foundation.log(x) }
-  @inline(__always) static func mathLog1p(_ x: Float) -> Float { Foundation.log1p(x) }
-  @inline(__always) static func mathTanh(_ x: Float) -> Float { Foundation.tanh(x) }
-  @inline(__always) static func mathPow(_ x: Float, _ y: Float) -> Float { Foundation.pow(x, y) }
-  @inline(__always) static func mathSin(_ x: Float) -> Float { Foundation.sin(x) }
-  @inline(__always) static func mathCos(_ x: Float) -> Float { Foundation.cos(x) }
+  @inline(__always) static func mathExp(_ x: Float) -> Float { Glibc.exp(x) }
+  @inline(__always) static func mathLog(_ x: Float) -> Float { Glibc.log(x) }
+  @inline(__always) static func mathLog1p(_ x: Float) -> Float { Glibc.log1p(x) }
+  @inline(__always) static func mathTanh(_ x: Float) -> Float { Glibc.tanh(x) }
+  @inline(__always) static func mathPow(_ x: Float, _ y: Float) -> Float { Glibc.pow(x, y) }
+  @inline(__always) static func mathSin(_ x: Float) -> Float { Glibc.sin(x) }
+  @inline(__always) static func mathCos(_ x: Float) -> Float { Glibc.cos(x) }
 }
 
 extension Double: TensorScalar {
   static var dtype: DType { .float64 }
   static func wrap(_ a: [Double]) -> Storage { .float64(a) }
-  @inline(__always) static func mathExp(_ x: Double) -> Double { Foundation.exp(x) }
-  @inline(__always) static func mathLog(_ x: Double) -> Double { Foundation.log(x) }
-  @inline(__always) static func mathLog1p(_ x: Double) -> Double { Foundation.log1p(x) }
-  @inline(__always) static func mathTanh(_ x: Double) -> Double { Foundation.tanh(x) }
-  @inline(__always) static func mathPow(_ x: Double, _ y: Double) -> Double { Foundation.pow(x, y) }
-  @inline(__always) static func mathSin(_ x: Double) -> Double { Foundation.sin(x) }
-  @inline(__always) static func mathCos(_ x: Double) -> Double { Foundation.cos(x) }
+  @inline(__always) static func mathExp(_ x: Double) -> Double { Glibc.exp(x) }
+  @inline(__always) static func mathLog(_ x: Double) -> Double { Glibc.log(x) }
+  @inline(__always) static func mathLog1p(_ x: Double) -> Double { Glibc.log1p(x) }
+  @inline(__always) static func mathTanh(_ x: Double) -> Double { Glibc.tanh(x) }
+  @inline(__always) static func mathPow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
+  @inline(__always) static func mathSin(_ x: Double) -> Double { Glibc.sin(x) }
+  @inline(__always) static func mathCos(_ x: Double) -> Double { Glibc.cos(x) }
 }
 
 /// Contiguous row-major element storage of one dtype.

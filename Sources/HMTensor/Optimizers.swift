@@ -1,4 +1,12 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
 
 /// First-order optimisers over ``ParameterList``s, and global gradient-norm clipping.
 ///
@@ -87,8 +95,8 @@ public struct Adam: Optimizer {
     }
     stepCount += 1
     let h = AdamHyper(beta1: beta1, beta2: beta2, learningRate: learningRate, epsilon: epsilon,
-                      c1: 1 - Foundation.pow(beta1, Double(stepCount)),
-                      c2: 1 - Foundation.pow(beta2, Double(stepCount)))
+                      c1: 1 - Glibc.pow(beta1, Double(stepCount)),
+                      c2: 1 - Glibc.pow(beta2, Double(stepCount)))
     var out: [Tensor] = []
     for (k, (p, g0)) in zip(parameters.tensors, gradients).enumerated() {
       let g = g0.to(p.dtype)

@@ -1,4 +1,12 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
 
 /// A counter-based random number generator (Philox4x32-10, Salmon et al., SC 2011) whose
 /// streams are named by a seed and a path of stream ids, e.g. `(seed, [iteration, task, episode])`.
@@ -71,7 +79,7 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Equatable {
   public mutating func normal() -> Double {
     let u1 = 1 - uniform()  // (0, 1]
     let u2 = uniform()
-    return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)
+    return (-2 * Glibc.log(u1)).squareRoot() * Glibc.cos(2 * Double.pi * u2)
   }
 
   /// A normal draw with the given mean and standard deviation.
@@ -194,7 +202,7 @@ extension Tensor {
       guard let m = row.max(), m.isFinite, !row.contains(where: { $0.isNaN || $0 == .infinity }) else {
         throw TensorError(.invalidArgument, "categorical", "row \(r) of logits has no valid maximum")
       }
-      out[r] = Double(try rng.categorical(weights: row.map { Foundation.exp($0 - m) }))
+      out[r] = Double(try rng.categorical(weights: row.map { Glibc.exp($0 - m) }))
     }
     return Tensor(shape: Array(logits.shape.dropLast()), storage: .from(out, dtype: logits.dtype))
   }

@@ -72,7 +72,7 @@ public final class ClosureObject: HeapObject {
 public final class Module {
   public let name: String
   /// The folder imports are searched from first (the script's folder), if any.
-  public let directory: String?
+  public var directory: String?
   var globals: UnsafeMutablePointer<Value>
   var capacity: Int
   public private(set) var names: [String: Int] = [:]
@@ -117,7 +117,11 @@ public final class Module {
   /// Defined globals in definition order.
   public var definedNames: [String] { slotNames.filter { isDefined($0) } }
 
-  public func define(_ name: String, _ value: Value) { globals[slot(for: name)] = value }
+  public func define(_ name: String, _ value: Value) {
+    // The slot first: creating it may reallocate `globals`.
+    let s = slot(for: name)
+    globals[s] = value
+  }
 
   func reset(keeping: Set<String>) {
     for (name, s) in names where !keeping.contains(name) { globals[s] = .absent; constantSlots.remove(s) }

@@ -111,6 +111,9 @@ enum CorePrimitives {
               example: "print(len(args()))") { call in
       call.vm.heap.makeList(call.state.scriptArguments.map { call.vm.heap.makeString($0) })
     },
+    Primitive("seed", [], returns: "an int", category: "core",
+              doc: "The run's seed (`hmaml --seed N`, default 0; `random.seed(n)` changes it): record it with every result.",
+              example: "print(seed())") { call in Value(Int(truncatingIfNeeded: call.state.seed)) },
     Primitive("copy", [ParameterSpec("x", .any)], returns: "a shallow copy", category: "core",
               doc: "A shallow copy of a list or record (other values are returned as they are: they are immutable).",
               example: "let a = [1, 2]\nlet b = copy(a)\nb.append(3)\nprint(len(a))  # 2") { call in
