@@ -25,7 +25,7 @@ struct LexerTests {
     if case .error(let m) = kinds("99999999999999999999")[0] { #expect(m.contains("too large")) } else { Issue.record("no error") }
     if case .error(let m) = kinds("\"open")[0] { #expect(m.contains("unterminated")) } else { Issue.record("no error") }
     if case .error(let m) = kinds("a ! b")[1] { #expect(m.contains("'not'")) } else { Issue.record("no error") }
-    if case .error(let m) = kinds("\"{x\"")[0] { #expect(m.contains("interpolation")) } else { Issue.record("no error") }
+    if case .error(let m) = kinds("\"{x")[0] { #expect(m.contains("unterminated")) } else { Issue.record("no error") }
   }
 
   @Test func multilineStringsAreDedented() {

@@ -169,7 +169,18 @@ public struct Lexer {
           let d = bytes[i]
           if d == UInt8(ascii: "{") { depth += 1 }
           if d == UInt8(ascii: "}") { depth -= 1; if depth == 0 { break } }
-          if d == UInt8(ascii: "\"") && !triple { return .error("a string inside an interpolation is not supported; bind it to a name first") }
+          if d == UInt8(ascii: "\"") {
+            // A string inside the interpolation (`"{f("x")}"`): skip it whole, so that its
+            // braces and quotes do not end ours; the sub-parser lexes it again.
+            i += 1
+            while i < end && bytes[i] != UInt8(ascii: "\"") && bytes[i] != 10 {
+              if bytes[i] == UInt8(ascii: "\\") { i += 1 }
+              i += 1
+            }
+            if i >= end || bytes[i] == 10 { break }
+            i += 1
+            continue
+          }
           if d == 10 && !triple { break }
           i += 1
         }

@@ -53,7 +53,7 @@ enum Differentiation {
     let g: Value
     switch shape {
     case .tensor: g = vm.makeTensor(grads[0])
-    case .number: g = grads[0].requiresGrad ? vm.makeTensor(grads[0]) : Value(grads[0].scalar ?? 0)
+    case .number: g = Value(grads[0].scalar ?? 0)  // a number in, a number out (nested grads see tensors)
     case .list: g = vm.heap.makeList(grads.map { vm.makeTensor($0) })
     }
     return (result, g)

@@ -186,6 +186,8 @@ enum TensorPrimitives {
     unary("sqrt", "Elementwise square root.") { $0.sqrt() },
     unary("abs", "Elementwise absolute value.") { $0.abs() },
     unary("square", "Elementwise x².") { $0.square() },
+    unary("sin", "Elementwise sine.") { $0.sin() },
+    unary("cos", "Elementwise cosine.") { $0.cos() },
     comparison("lt", "Elementwise x < other as 0/1 (not differentiable).") { try $0.less($1) },
     comparison("le", "Elementwise x <= other as 0/1.") { try $0.lessEqual($1) },
     comparison("gt", "Elementwise x > other as 0/1.") { try $0.greater($1) },

@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+import HMRuntime
+import HMTestSupport
+
+/// Every runnable script in scripts/ runs with a tiny budget (STYLE.md rule 12), in-process.
+struct ScriptSmokeTests {
+  func run(_ script: String, _ arguments: [String] = []) throws -> String {
+    var out = ""
+    let hm = Interpreter(output: { out += $0 })
+    hm.scriptArguments = arguments
+    _ = try hm.runFile(TestPaths.repository.appendingPathComponent(script).path)
+    return out
+  }
+
+  @Test func mamlSinusoidFixtureInHm() throws {
+    let fixture = TestPaths.fixture("maml_sinusoid_fixture.json")
+    guard FileManager.default.fileExists(atPath: fixture.path) else {
+      Issue.record("fixture missing at \(fixture.path)"); return
+    }
+    let out = try run("scripts/maml_sinusoid_fixture.hm", [fixture.path])
+    #expect(out.contains("all 9 checks within 1e-9 of the JAX fixture"), "\(out)")
+  }
+
+  @Test func demoRuns() throws {
+    let out = try run("scripts/demo.hm", ["--quick"])
+    #expect(!out.isEmpty)
+  }
+
+  @Test("benchmark ports print their peers' check values", arguments: [
+    ("strjoin", "488890"), ("strcat", "488890"), ("closure", "15000000"),
+  ])
+  func benchmarkPorts(_ program: String, _ check: String) throws {
+    let out = try run("scripts/benchmarks/interp/\(program).hm")
+    #expect(out.trimmingCharacters(in: .whitespacesAndNewlines) == check)
+  }
+}
