@@ -28,6 +28,7 @@ public final class VM {
   public let heap = Heap()
   let stack: UnsafeMutablePointer<Value>
   let stackCapacity: Int
+  private let stackIsMapped: Bool
   let frames: UnsafeMutablePointer<Frame>
   var frameCount = 0
   /// Open upvalues, sorted by stack slot (ascending).
@@ -79,17 +80,24 @@ public final class VM {
 
   public init(stackSlots: Int = 1 << 22) {
     stackCapacity = stackSlots
-    // calloc: pages are zeroed lazily by the OS, and all-zero bits are a valid value (`absent`),
-    // so start-up does not touch the whole stack.
-    let raw = calloc(stackSlots, MemoryLayout<Value>.stride) ?? UnsafeMutableRawPointer.allocate(
-      byteCount: stackSlots * MemoryLayout<Value>.stride, alignment: 16)
-    stack = raw.bindMemory(to: Value.self, capacity: stackSlots)
+    // mmap: pages are zeroed lazily by the OS, and all-zero bits are a valid value (`absent`),
+    // so start-up does not touch the stack (calloc may memset it, depending on malloc tuning).
+    let bytes = stackSlots * MemoryLayout<Value>.stride
+    let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+    if let mapped, mapped != MAP_FAILED {
+      stack = mapped.bindMemory(to: Value.self, capacity: stackSlots)
+      stackIsMapped = true
+    } else {
+      stack = UnsafeMutablePointer<Value>.allocate(capacity: stackSlots)
+      stack.initialize(repeating: .absent, count: stackSlots)
+      stackIsMapped = false
+    }
     frames = .allocate(capacity: VM.maximumCallDepth + 1)
   }
 
   deinit {
     methodCache.deallocate()
-    free(stack)
+    if stackIsMapped { munmap(stack, stackCapacity * MemoryLayout<Value>.stride) } else { stack.deallocate() }
     frames.deallocate()
   }
 
