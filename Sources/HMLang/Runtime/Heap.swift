@@ -3,7 +3,9 @@
 /// global, a constant, an open upvalue or an explicit root — so native code may allocate freely
 /// without rooting, unless it calls back into hm while holding new objects (see `VM.withRoots`).
 public final class Heap {
-  private var objects: [HeapObject] = []
+  /// Every object, retained once when registered and released once when swept: the list is
+  /// trivial, so compacting it costs no reference counting.
+  private var objects: [Unmanaged<HeapObject>] = []
   private var interned: [String: StringObject] = [:]
   private var allocationsSinceCollection = 0
   private var threshold = 200_000
@@ -15,10 +17,12 @@ public final class Heap {
 
   public init() {}
 
+  deinit { for o in objects { o.release() } }
+
   public var objectCount: Int { objects.count }
 
   @inline(__always) func register<T: HeapObject>(_ o: T) -> T {
-    objects.append(o)
+    objects.append(Unmanaged.passRetained(o))
     allocationsSinceCollection += 1
     if allocationsSinceCollection >= threshold { collectionRequested = true }
     return o
@@ -27,10 +31,7 @@ public final class Heap {
   public func makeString(_ s: String) -> Value { Value(register(StringObject(s)), .string) }
   func makeString(_ o: StringObject) -> Value { Value(register(o), .string) }
   public func makeString(bytes: UnsafeBufferPointer<UInt8>) -> Value {
-    let buffer = StringBuffer(capacity: bytes.count)
-    if let b = bytes.baseAddress { buffer.bytes.initialize(from: b, count: bytes.count) }
-    buffer.header.pointee.used = bytes.count
-    return Value(register(StringObject(buffer: buffer, count: bytes.count)), .string)
+    Value(register(StringObject(bytes: bytes)), .string)
   }
   /// A string shared by every use of the same text (compile-time constants, field names).
   public func intern(_ s: String) -> Value {
@@ -80,10 +81,22 @@ public final class Heap {
     markRoots(self)
     while let o = gray.popLast() { o.trace(self) }
     interned = interned.filter { $0.value.marked }
-    var live: [HeapObject] = []
-    live.reserveCapacity(objects.count / 2)
-    for o in objects where o.marked { o.marked = false; live.append(o) }
-    objects = live
+    // Compact in place (a fresh array per sweep was a large allocation that made glibc
+    // consolidate its free lists every collection).
+    var kept = 0
+    objects.withUnsafeMutableBufferPointer { list in
+      for i in 0..<list.count {
+        let o = list[i]
+        let marked = o._withUnsafeGuaranteedRef { object -> Bool in
+          let m = object.marked
+          object.marked = false
+          return m
+        }
+        if marked { list[kept] = o; kept += 1 } else { o.release() }
+      }
+    }
+    objects.removeLast(objects.count - kept)
+    let live = objects
     allocationsSinceCollection = 0
     // The next collection after as many new objects as survived (at least 200k): the heap may
     // double between collections, which keeps their amortised cost linear.

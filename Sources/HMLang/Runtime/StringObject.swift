@@ -21,12 +21,16 @@ struct StringBuffer {
   }
 }
 
-/// An immutable hm string: a view of the first `count` bytes of a buffer. Concatenation appends
-/// in place when the left operand is the longest view of its buffer and there is room, so the
-/// idiom `s = s + piece` is amortised O(len(piece)) like CPython's, without reference counts
-/// on the hot path: other views keep seeing their own prefix, so strings stay immutable.
+/// An immutable hm string. Up to 23 bytes live inline in the object (one allocation); longer
+/// strings are views of the first `count` bytes of a shared buffer. Concatenation appends in
+/// place when the left operand is the longest view of its buffer and there is room, so the idiom
+/// `s = s + piece` is amortised O(len(piece)) like CPython's, without reference counts on the
+/// hot path: other views keep seeing their own prefix, so strings stay immutable.
 public final class StringObject: HeapObject {
-  let buffer: StringBuffer
+  static let inlineCapacity = 23
+  private let small: (UInt64, UInt64, UInt64)
+  /// The shared buffer of a long string; nil when the bytes are inline.
+  let buffer: StringBuffer?
   /// Length in UTF-8 bytes.
   public let count: Int
   private var cachedHash = 0
@@ -36,35 +40,68 @@ public final class StringObject: HeapObject {
   init(buffer: StringBuffer, count: Int) {
     self.buffer = buffer
     self.count = count
+    self.small = (0, 0, 0)
     buffer.header.pointee.shares += 1
   }
 
+  /// A string of `bytes` (copied): inline when short.
+  init(bytes: UnsafeBufferPointer<UInt8>) {
+    count = bytes.count
+    if bytes.count <= StringObject.inlineCapacity {
+      var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+      withUnsafeMutableBytes(of: &words) { raw in
+        if let base = bytes.baseAddress { raw.baseAddress?.copyMemory(from: base, byteCount: bytes.count) }
+      }
+      small = words
+      buffer = nil
+    } else {
+      let b = StringBuffer(capacity: bytes.count)
+      if let base = bytes.baseAddress { b.bytes.initialize(from: base, count: bytes.count) }
+      b.header.pointee.used = bytes.count
+      b.header.pointee.shares = 1
+      buffer = b
+      small = (0, 0, 0)
+    }
+  }
+
   deinit {
-    buffer.header.pointee.shares -= 1
-    if buffer.header.pointee.shares == 0 { free(buffer.header) }
+    if let buffer {
+      buffer.header.pointee.shares -= 1
+      if buffer.header.pointee.shares == 0 { free(buffer.header) }
+    }
   }
 
   convenience init(_ s: String) {
     var s = s
-    let n = s.utf8.count
-    let buffer = StringBuffer(capacity: n)
-    s.withUTF8 { b in
-      if let base = b.baseAddress { buffer.bytes.initialize(from: base, count: n) }
-    }
-    buffer.header.pointee.used = n
-    self.init(buffer: buffer, count: n)
+    let b: StringObject? = s.withUTF8 { StringObject(bytes: $0) }
+    self.init(copying: b)
   }
 
-  /// The bytes (valid while this string is alive).
-  public var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: buffer.bytes, count: count) }
+  private convenience init(copying other: StringObject?) {
+    guard let other else { self.init(bytes: UnsafeBufferPointer(start: nil, count: 0)); return }
+    if let buffer = other.buffer { self.init(buffer: buffer, count: other.count) }
+    else { self.init(inline: other.small, count: other.count) }
+  }
+
+  private init(inline: (UInt64, UInt64, UInt64), count: Int) {
+    self.small = inline; self.count = count; self.buffer = nil
+  }
+
+  /// Calls `body` with the bytes (valid only inside it).
+  @inline(__always)
+  public func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    if let buffer { return try body(UnsafeBufferPointer(start: buffer.bytes, count: count)) }
+    return try withUnsafeBytes(of: small) { raw in
+      try body(UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: count))
+    }
+  }
 
   /// The Swift string (decoded from UTF-8; invalid bytes become U+FFFD).
-  public var string: String { String(decoding: bytes, as: UTF8.self) }
+  public var string: String { withBytes { String(decoding: $0, as: UTF8.self) } }
 
   public var isASCII: Bool {
     if asciiState >= 0 { return asciiState == 1 }
-    var ascii = true
-    for b in bytes where b >= 0x80 { ascii = false; break }
+    let ascii = withBytes { b in !b.contains { $0 >= 0x80 } }
     asciiState = ascii ? 1 : 0
     return ascii
   }
@@ -73,7 +110,7 @@ public final class StringObject: HeapObject {
   public var hash: Int {
     if hashed { return cachedHash }
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    withBytes { for b in $0 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } }
     cachedHash = Int(bitPattern: UInt(h))
     hashed = true
     return cachedHash
@@ -83,29 +120,48 @@ public final class StringObject: HeapObject {
     if self === other { return true }
     if count != other.count { return false }
     if hashed && other.hashed && cachedHash != other.cachedHash { return false }
-    return memcmp(buffer.bytes, other.buffer.bytes, count) == 0
+    if buffer == nil && other.buffer == nil { return small == other.small }
+    return withBytes { a in
+      other.withBytes { b in
+        guard let pa = a.baseAddress, let pb = b.baseAddress else { return count == 0 }
+        return memcmp(pa, pb, count) == 0
+      }
+    }
   }
 
   /// Byte-wise ordering (which is code-point order for UTF-8).
   public func compare(_ other: StringObject) -> Int {
-    let n = min(count, other.count)
-    let c = memcmp(buffer.bytes, other.buffer.bytes, n)
-    if c != 0 { return Int(c) }
-    return count - other.count
+    withBytes { a in
+      other.withBytes { b in
+        let n = min(count, other.count)
+        guard n > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return count - other.count }
+        let c = memcmp(pa, pb, n)
+        return c != 0 ? Int(c) : count - other.count
+      }
+    }
   }
 
   /// `self + other`, appending in place into this buffer when possible.
-  func concatenated(_ other: UnsafeBufferPointer<UInt8>) -> StringObject {
+  func concatenated(_ other: StringObject) -> StringObject {
     let total = count + other.count
-    let header = buffer.header
-    if count == header.pointee.used && total <= header.pointee.capacity {
-      if let base = other.baseAddress { (buffer.bytes + count).update(from: base, count: other.count) }
-      header.pointee.used = total
+    if total <= StringObject.inlineCapacity {
+      var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+      withUnsafeMutableBytes(of: &words) { raw in
+        withBytes { a in if let base = a.baseAddress { raw.baseAddress?.copyMemory(from: base, byteCount: a.count) } }
+        other.withBytes { b in
+          if let base = b.baseAddress, let dst = raw.baseAddress { (dst + count).copyMemory(from: base, byteCount: b.count) }
+        }
+      }
+      return StringObject(inline: words, count: total)
+    }
+    if let buffer, count == buffer.header.pointee.used && total <= buffer.header.pointee.capacity {
+      other.withBytes { b in if let base = b.baseAddress { (buffer.bytes + count).update(from: base, count: b.count) } }
+      buffer.header.pointee.used = total
       return StringObject(buffer: buffer, count: total)
     }
     let fresh = StringBuffer(capacity: total < 64 ? total : total * 2)
-    fresh.bytes.initialize(from: buffer.bytes, count: count)
-    if let base = other.baseAddress { (fresh.bytes + count).initialize(from: base, count: other.count) }
+    withBytes { a in if let base = a.baseAddress { fresh.bytes.initialize(from: base, count: a.count) } }
+    other.withBytes { b in if let base = b.baseAddress { (fresh.bytes + count).initialize(from: base, count: b.count) } }
     fresh.header.pointee.used = total
     return StringObject(buffer: fresh, count: total)
   }

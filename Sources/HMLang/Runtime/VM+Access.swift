@@ -43,11 +43,11 @@ extension VM {
         if let sl = sliceOf(index) {
           let idx: [Int]
           do { idx = try sl.indices(count: s.count) } catch { throw asRuntimeError(error) }
-          let bytes = s.bytes
-          return heap.makeString(String(decoding: idx.map { bytes[$0] }, as: UTF8.self))
+          let picked = s.withBytes { bytes in idx.map { bytes[$0] } }
+          return picked.withUnsafeBufferPointer { heap.makeString(bytes: $0) }
         }
         let k = try normalise(index, count: s.count, of: "string")
-        return heap.makeString(bytes: UnsafeBufferPointer(rebasing: s.bytes[k..<k + 1]))
+        return s.withBytes { heap.makeString(bytes: UnsafeBufferPointer(rebasing: $0[k..<k + 1])) }
       }
       let chars = Array(s.string)
       if let sl = sliceOf(index) {
