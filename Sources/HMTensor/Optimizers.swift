@@ -125,14 +125,19 @@ func adamKernel<T: TensorScalar>(_ theta: [T], _ grad: [T], _ m: inout [T], _ v:
   let n = theta.count
   return m.withUnsafeMutableBufferPointer { mb in
     v.withUnsafeMutableBufferPointer { vb in
-      makeArray(count: n) { (out: UnsafeMutablePointer<T>) in
-        for i in 0..<n {
-          let gi = grad[i]
-          let mi = b1 * mb[i] + (1 - b1) * gi
-          let vi = b2 * vb[i] + (1 - b2) * gi * gi
-          mb[i] = mi
-          vb[i] = vi
-          out[i] = theta[i] - lr * (mi / c1) / ((vi / c2).squareRoot() + eps)
+      theta.withUnsafeBufferPointer { tb in
+        grad.withUnsafeBufferPointer { gb in
+          makeArray(count: n) { (out: UnsafeMutablePointer<T>) in
+            let pm = mb.baseAddress!, pv = vb.baseAddress!, pt = tb.baseAddress!, pg = gb.baseAddress!
+            for i in 0..<n {
+              let gi = pg[i]
+              let mi = b1 * pm[i] + (1 - b1) * gi
+              let vi = b2 * pv[i] + (1 - b2) * gi * gi
+              pm[i] = mi
+              pv[i] = vi
+              out[i] = pt[i] - lr * (mi / c1) / ((vi / c2).squareRoot() + eps)
+            }
+          }
         }
       }
     }
