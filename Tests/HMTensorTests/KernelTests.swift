@@ -28,6 +28,10 @@ import Testing
       let at = try a.transposed(), bt = try b.transposed()
       expectClose(try Tensor.matmul(at, bt, transposeA: true, transposeB: true).toArray(), ref,
                   rtol: tol, atol: tol * Double(k), "matmul transposed \(m)x\(k) @ \(k)x\(n)")
+      expectClose(try Tensor.matmul(a, bt, transposeB: true).toArray(), ref,
+                  rtol: tol, atol: tol * Double(k), "matmul Bᵀ \(m)x\(k) @ \(k)x\(n)")
+      expectClose(try Tensor.matmul(at, b, transposeA: true).toArray(), ref,
+                  rtol: tol, atol: tol * Double(k), "matmul Aᵀ \(m)x\(k) @ \(k)x\(n)")
     }
   }
 
