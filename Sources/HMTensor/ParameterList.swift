@@ -11,7 +11,7 @@
 /// let flat = try theta.flattened()       // [80]
 /// let back = try theta.unflattened(flat) // same names and shapes
 /// ```
-public struct ParameterList: Sequence, CustomStringConvertible {
+public struct ParameterList: Sequence, CustomStringConvertible, Sendable {
   /// Parameter names, in order.
   public private(set) var names: [String]
   /// Parameter tensors, in the order of `names`.

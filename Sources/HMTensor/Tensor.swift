@@ -255,3 +255,7 @@ extension Tensor: CustomStringConvertible {
     return render(0, 0)
   }
 }
+
+/// Tensors may be shared across threads: every stored property is immutable after `init`, and
+/// `gradFn` is only cleared in `deinit`, when no other thread can hold the tensor.
+extension Tensor: @unchecked Sendable {}
