@@ -13,7 +13,7 @@
 /// plus 2 for B and 1 broadcast: the largest tile that fits the 16 ymm registers.
 
 /// A scalar with a SIMD vector type for the micro-kernel.
-protocol GemmScalar: TensorScalar {
+protocol GemmScalar: TensorScalar, Codable {
   associatedtype Vector: SIMD where Vector.Scalar == Self
   static var kc: Int { get }
   static var mc: Int { get }
