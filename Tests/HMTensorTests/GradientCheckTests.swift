@@ -143,4 +143,14 @@ import Testing
       try gradients(of: y, wrt: [x], seed: Tensor([1, 2], shape: [2], dtype: .float64))
     }
   }
+
+  /// Failure twin: the checker catches a wrong derivative (x·stop_gradient(x) has gradient x,
+  /// not the 2x that finite differences of x² see).
+  @Test func checkerDetectsWrongGradient() throws {
+    withKnownIssue {
+      try checkGradients("deliberately wrong", at: [r([3], 99)], secondOrder: false) { xs in
+        try xs[0] * (xs[0].requiresGrad ? xs[0].detached() : xs[0])
+      }
+    }
+  }
 }
