@@ -79,3 +79,22 @@ import Testing
 }
 
 import Foundation
+
+/// End to end: a second-order gradient through large products is bitwise identical with 1 and 2
+/// threads.
+@Suite struct ThreadDeterminismTests {
+  @Test func secondOrderGradientIndependentOfThreads() throws {
+    let w = randomTensor([256, 256], seed: 11, dtype: .float32)
+    let x = randomTensor([300, 256], seed: 12, dtype: .float32)
+    func run() throws -> [UInt32] {
+      let v = w.variable()
+      let loss = try x.matmul(v).tanh().square().mean()
+      let g = try gradients(of: loss, wrt: [v], createGraph: true)[0]
+      let gg = try gradients(of: g.square().sum(), wrt: [v])[0]
+      return gg.toFloatArray().map(\.bitPattern)
+    }
+    let one = try Parallelism.$threadCount.withValue(1) { try run() }
+    let two = try Parallelism.$threadCount.withValue(2) { try run() }
+    #expect(one == two)
+  }
+}
