@@ -8,6 +8,7 @@ public enum DType: String, Sendable, CustomStringConvertible {
   case float32
   case float64
 
+  /// "float32" or "float64".
   public var description: String { rawValue }
 
   /// The result dtype of an operation on `self` and `other` (float64 wins).

@@ -31,11 +31,14 @@ public struct SGD: Optimizer {
   public var momentum: Double
   var velocity: [[Double]] = []
 
+  /// SGD with learning rate η and momentum μ (0 = none).
   public init(learningRate: Double, momentum: Double = 0) {
     self.learningRate = learningRate
     self.momentum = momentum
   }
 
+  /// One SGD step; velocities start at zero on the first call.
+  /// - Throws: `TensorError.shapeMismatch` / `.invalidArgument` when gradients do not match.
   public mutating func step(_ parameters: ParameterList, gradients: [Tensor]) throws -> ParameterList {
     try checkGradientShapes("sgd", parameters, gradients)
     if velocity.isEmpty { velocity = parameters.tensors.map { [Double](repeating: 0, count: $0.count) } }
@@ -70,6 +73,7 @@ public struct Adam: Optimizer {
   /// First and second moments per parameter, in the parameter's dtype.
   var moments: [(m: Storage, v: Storage)] = []
 
+  /// Adam with the usual defaults (η = 1e-3, β₁ = 0.9, β₂ = 0.999, ε = 1e-8).
   public init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
               epsilon: Double = 1e-8) {
     self.learningRate = learningRate
@@ -78,6 +82,9 @@ public struct Adam: Optimizer {
     self.epsilon = epsilon
   }
 
+  /// One Adam step (t ← t + 1); moments start at zero on the first call.
+  /// - Throws: `TensorError.shapeMismatch` / `.invalidArgument` when gradients do not match,
+  ///   `.dtypeMismatch` when a parameter changed dtype between steps.
   public mutating func step(_ parameters: ParameterList, gradients: [Tensor]) throws -> ParameterList {
     try checkGradientShapes("adam", parameters, gradients)
     if moments.count != parameters.count {

@@ -26,6 +26,7 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Equatable {
   var buffer: (UInt64, UInt64) = (0, 0)
   var buffered = 0
 
+  /// The stream named `(seed, stream)`, positioned at its first draw.
   public init(seed: UInt64, stream: [UInt64] = []) {
     self.seed = seed
     self.stream = stream
@@ -34,6 +35,7 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Equatable {
     key = (UInt32(truncatingIfNeeded: h), UInt32(truncatingIfNeeded: h >> 32))
   }
 
+  /// Same name and same position.
   public static func == (a: RandomStream, b: RandomStream) -> Bool {
     a.seed == b.seed && a.stream == b.stream && a.counter == b.counter && a.buffered == b.buffered
   }
