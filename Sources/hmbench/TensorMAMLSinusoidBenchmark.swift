@@ -18,7 +18,7 @@ struct TensorMAMLSinusoidBenchmark: ParsableCommand {
   @Flag(help: "First-order MAML only.") var firstOrderOnly = false
 
   func run() throws {
-    retainFreedMemory()
+    HeapTuning.keepFreedMemoryForReuse()
     print("threads: \(Parallelism.threadCount)")
     var results: [String: Double] = [:]
     for firstOrder in firstOrderOnly ? [true] : [false, true] {
