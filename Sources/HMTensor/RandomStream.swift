@@ -166,7 +166,7 @@ extension Tensor {
     }
   }
 
-  /// Normal samples of `shape`, drawn in row-major order from `rng`.
+  /// Normal samples of `shape`, drawn in row-major order from `rng` (Box–Muller, both branches).
   /// - Throws: `TensorError.invalidShape`, `TensorError.invalidArgument` for a negative or
   ///   non-finite `std`.
   public static func normal(_ shape: [Int], mean: Double = 0, std: Double = 1,
@@ -175,7 +175,18 @@ extension Tensor {
     guard std >= 0, std.isFinite, mean.isFinite else {
       throw TensorError(.invalidArgument, "normal", "mean \(mean), std \(std) are not valid")
     }
-    let v = (0..<Shape.count(shape)).map { _ in rng.normal(mean: mean, std: std) }
+    // Box–Muller pairs: both the cosine and the sine branch are used (two normals per two
+    // uniforms), filling the tensor in row-major order.
+    let n = Shape.count(shape)
+    var v = [Double](repeating: 0, count: n)
+    var i = 0
+    while i < n {
+      let r = (-2 * Foundation.log(1 - rng.uniform())).squareRoot()
+      let theta = 2 * Double.pi * rng.uniform()
+      v[i] = mean + std * r * Foundation.cos(theta)
+      if i + 1 < n { v[i + 1] = mean + std * r * Foundation.sin(theta) }
+      i += 2
+    }
     return Tensor(shape: shape, storage: .from(v, dtype: dtype))
   }
 

@@ -62,6 +62,19 @@ import Testing
     #expect(u.toArray().allSatisfy { $0 >= -2 && $0 < 3 })
   }
 
+  @Test func normalTensorMoments() throws {
+    var r = RandomStream(seed: 17)
+    let z = try Tensor.normal([20001], mean: 1, std: 2, dtype: .float64, using: &r).toArray()
+    let n = Double(z.count)
+    let mean = z.reduce(0, +) / n
+    let variance = z.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / n
+    #expect(Swift.abs(mean - 1) < 0.05 && Swift.abs(variance - 4) < 0.15)
+    // The two branches of each Box–Muller pair are uncorrelated.
+    var cov = 0.0
+    for i in stride(from: 0, to: z.count - 1, by: 2) { cov += (z[i] - mean) * (z[i + 1] - mean) }
+    #expect(Swift.abs(cov / (n / 2) / variance) < 0.03)
+  }
+
   @Test func worksAsSwiftRandomNumberGenerator() {
     func draw(_ g: inout some RandomNumberGenerator) -> [Int] { (0..<5).map { _ in Int.random(in: 0..<1000, using: &g) } }
     var a = RandomStream(seed: 5), b = RandomStream(seed: 5)
