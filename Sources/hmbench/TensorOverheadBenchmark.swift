@@ -28,6 +28,9 @@ struct TensorOverheadBenchmark: ParsableCommand {
     try time("add [25,10,40] + same") { _ = try activations + activations }
     try time("add [25,10,40] + [25,1,40]") { _ = try activations + bias }
     time("relu [25,10,40]") { _ = activations.relu() }
+    let big = try Tensor.ones([100_000])
+    time("tanh [100000] (float32)") { _ = big.tanh() }
+    time("exp [100000] (float32)") { _ = big.exp() }
     try time("sum_to [25,10,40] -> [25,1,40]") { _ = try activations.sum(toShape: [25, 1, 40]) }
     try time("mean over axes 1,2 of [25,10,40]") { _ = try activations.mean(axes: [1, 2]) }
     try time("gradients of sum(x*x), x: [4]") { _ = try gradients(of: (tiny * tiny).sum(), wrt: [tiny]) }
