@@ -143,16 +143,19 @@ public func expectTensorError(_ kind: TensorError.Kind, mentions: [String] = [],
   }
 }
 
-/// One-call check of an op (STYLE.md rule 10): the forward value against `expected` (when
-/// given, to `rtol`), then reverse-mode gradients against finite differences and, unless
-/// `secondOrder` is false, Hessian-vector products against finite differences of gradients.
-/// Inputs should be float64.
-public func checkOp(_ name: String, at inputs: [Tensor], expected: Tensor? = nil, rtol: Double = 1e-9,
-                    secondOrder: Bool = true, sourceLocation: SourceLocation = #_sourceLocation,
-                    _ f: @escaping ([Tensor]) throws -> Tensor) throws {
-  if let expected {
-    expectClose(try f(inputs), expected, rtol: rtol, atol: 0, "\(name): forward value",
-                sourceLocation: sourceLocation)
-  }
-  try checkGradients(name, at: inputs, secondOrder: secondOrder, sourceLocation: sourceLocation, f)
+/// Paths shared by the test targets.
+public enum TestPaths {
+  /// The repository root (this file is Tests/HMTestSupport/TestSupport.swift).
+  public static let repository = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  /// `../shared` beside the repository (fixtures, peer benchmarks).
+  public static let shared = repository.deletingLastPathComponent().appendingPathComponent("shared")
+  public static func fixture(_ name: String) -> URL { shared.appendingPathComponent("fixtures").appendingPathComponent(name) }
+}
+
+/// Relative closeness for numeric assertions: |a − b| ≤ tol · max(1, |a|, |b|).
+public func isClose(_ a: Double, _ b: Double, relative tol: Double) -> Bool {
+  if a == b { return true }
+  if a.isNaN || b.isNaN { return false }
+  return abs(a - b) <= tol * max(1, abs(a), abs(b))
 }
