@@ -25,12 +25,19 @@ typealias VJP = (VJPContext) throws -> [Tensor?]
 /// The recorded computation of one tensor.
 final class GradFn {
   let op: String
-  let inputs: [Tensor]
+  private(set) var inputs: [Tensor]
   let vjp: VJP
   init(op: String, inputs: [Tensor], vjp: @escaping VJP) {
     self.op = op
     self.inputs = inputs
     self.vjp = vjp
+  }
+
+  /// Empties `inputs` and returns them (for iterative teardown of deep graphs only).
+  func takeInputs() -> [Tensor] {
+    let taken = inputs
+    inputs = []
+    return taken
   }
 }
 

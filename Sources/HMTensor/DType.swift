@@ -16,6 +16,7 @@ public enum DType: String, Sendable, CustomStringConvertible {
   case float32
   case float64
 
+  /// "float32" or "float64".
   public var description: String { rawValue }
 
   /// The result dtype of an operation on `self` and `other` (float64 wins).
@@ -28,7 +29,7 @@ public enum DType: String, Sendable, CustomStringConvertible {
 ///
 /// Kernels are generic over this protocol and specialised for both types by the optimiser;
 /// the math functions are spelled out here so that each maps to the right libm entry point.
-protocol TensorScalar: BinaryFloatingPoint, SIMDScalar, Sendable {
+protocol TensorScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
   static var dtype: DType { get }
   static func wrap(_ a: [Self]) -> Storage
   static func mathExp(_ x: Self) -> Self

@@ -109,6 +109,15 @@ func chunked(_ n: Int, _ body: (Int, Int) -> Void) {
 }
 
 func unaryKernel<T: TensorScalar>(_ op: UnaryOp, _ a: [T]) -> [T] {
+  if T.self == Float.self {
+    let fa = unsafeBitCast(a, to: [Float].self)
+    switch op {
+    case .exp: return unsafeBitCast(vectorMap(fa, vectorExp), to: [T].self)
+    case .tanh: return unsafeBitCast(vectorMap(fa, vectorTanh), to: [T].self)
+    case .sigmoid: return unsafeBitCast(vectorMap(fa, vectorSigmoid), to: [T].self)
+    default: break
+    }
+  }
   switch op {
   case .neg: return unaryLoop(a) { -$0 }
   case .exp: return unaryLoop(a) { T.mathExp($0) }

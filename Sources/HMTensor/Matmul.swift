@@ -89,7 +89,9 @@ func batchedGemm<T: GemmScalar>(_ s: MatmulSpec, _ a: [T], _ b: [T]) -> [T] {
   let (rsA, csA) = s.transposeA ? (1, s.m) : (s.k, 1)
   let (rsB, csB) = s.transposeB ? (1, s.k) : (s.n, 1)
   let threads = Parallelism.threadCount
+  let plainBatch = s.aBatch == s.batch && s.bBatch == s.batch
   func offsets(_ bi: Int) -> (Int, Int) {
+    if plainBatch { return (bi &* s.m &* s.k, bi &* s.k &* s.n) }
     var rem = bi, ao = 0, bo = 0
     for d in stride(from: s.batch.count - 1, through: 0, by: -1) {
       let i = rem % s.batch[d]

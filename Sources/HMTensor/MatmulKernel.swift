@@ -13,7 +13,7 @@
 /// plus 2 for B and 1 broadcast: the largest tile that fits the 16 ymm registers.
 
 /// A scalar with a SIMD vector type for the micro-kernel.
-protocol GemmScalar: TensorScalar {
+protocol GemmScalar: TensorScalar, Codable {
   associatedtype Vector: SIMD where Vector.Scalar == Self
   static var kc: Int { get }
   static var mc: Int { get }
@@ -88,9 +88,9 @@ func gemm<T: GemmScalar>(
   let nPanelsMax = (ncMax + NR - 1) / NR
   ws.reserve(a: mPanels * MR * KC, b: nPanelsMax * NR * KC)
   let pa = ws.packedA, pb = ws.packedB
-  // Row blocks: at most MC rows, and at least 4 blocks when m allows, so two threads share
+  // Row blocks: at most MC rows, and at least 8 blocks when m allows, so two threads share
   // mid-sized products evenly. Depends on m only (never on the thread count).
-  let mcEff = max(MR, min(MC, ((m + 3) / 4 + MR - 1) / MR * MR))
+  let mcEff = max(MR, min(MC, ((m + 7) / 8 + MR - 1) / MR * MR))
   let rowBlocks = (m + mcEff - 1) / mcEff
 
   var pc = 0

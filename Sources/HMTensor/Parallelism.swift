@@ -32,9 +32,10 @@ public enum Parallelism {
   /// The thread count for kernels started in the current task (scoped override).
   @TaskLocal public static var threadCount: Int = defaultThreadCount
 
-  /// Runs `body(chunk)` for every chunk in `0..<chunks`, spreading chunks over at most
-  /// `threads` workers with a static round-robin assignment.
+  /// Runs `body(chunk)` for every chunk in `0..<chunks` on at most `threads` workers.
   ///
+  /// Workers take the next unclaimed chunk (so a worker that starts late, on a busy machine,
+  /// simply takes fewer); which worker runs a chunk never changes what the chunk computes.
   /// `body` must write disjoint outputs per chunk. With `threads <= 1` (or one chunk) it runs
   /// inline on the calling thread.
   static func forEachChunk(_ chunks: Int, threads: Int = threadCount, _ body: (Int) -> Void) {
@@ -43,12 +44,27 @@ public enum Parallelism {
       for c in 0..<chunks { body(c) }
       return
     }
-    DispatchQueue.concurrentPerform(iterations: workers) { w in
-      var c = w
-      while c < chunks {
+    let counter = ChunkCounter()
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+      while true {
+        let c = counter.claim()
+        if c >= chunks { return }
         body(c)
-        c += workers
       }
     }
+  }
+}
+
+/// Hands out chunk indices 0, 1, 2, … to competing workers.
+final class ChunkCounter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var next = 0
+
+  func claim() -> Int {
+    lock.lock()
+    defer { lock.unlock() }
+    let c = next
+    next += 1
+    return c
   }
 }

@@ -11,7 +11,7 @@
 /// let flat = try theta.flattened()       // [80]
 /// let back = try theta.unflattened(flat) // same names and shapes
 /// ```
-public struct ParameterList: Sequence, CustomStringConvertible {
+public struct ParameterList: Sequence, CustomStringConvertible, Sendable {
   /// Parameter names, in order.
   public private(set) var names: [String]
   /// Parameter tensors, in the order of `names`.
@@ -39,6 +39,7 @@ public struct ParameterList: Sequence, CustomStringConvertible {
     return p
   }
 
+  /// The number of parameters (tensors).
   public var count: Int { tensors.count }
   /// The total number of scalars over all parameters.
   public var scalarCount: Int { tensors.reduce(0) { $0 + $1.count } }
@@ -48,8 +49,10 @@ public struct ParameterList: Sequence, CustomStringConvertible {
     names.firstIndex(of: name).map { tensors[$0] }
   }
 
+  /// The tensor at `index` (a programming error if out of range, as for arrays).
   public subscript(index: Int) -> Tensor { tensors[index] }
 
+  /// Iterates `(name, tensor)` pairs in order.
   public func makeIterator() -> Zip2Sequence<[String], [Tensor]>.Iterator {
     zip(names, tensors).makeIterator()
   }
@@ -100,6 +103,7 @@ public struct ParameterList: Sequence, CustomStringConvertible {
     return try replacing(zip(tensors, other).map(body))
   }
 
+  /// Names and shapes, e.g. `ParameterList(W1: [1, 40], b1: [40])`.
   public var description: String {
     "ParameterList(" + zip(names, tensors).map { "\($0): \($1.shape)" }.joined(separator: ", ") + ")"
   }

@@ -34,6 +34,7 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Equatable {
   var buffer: (UInt64, UInt64) = (0, 0)
   var buffered = 0
 
+  /// The stream named `(seed, stream)`, positioned at its first draw.
   public init(seed: UInt64, stream: [UInt64] = []) {
     self.seed = seed
     self.stream = stream
@@ -42,6 +43,7 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Equatable {
     key = (UInt32(truncatingIfNeeded: h), UInt32(truncatingIfNeeded: h >> 32))
   }
 
+  /// Same name and same position.
   public static func == (a: RandomStream, b: RandomStream) -> Bool {
     a.seed == b.seed && a.stream == b.stream && a.counter == b.counter && a.buffered == b.buffered
   }
@@ -172,7 +174,7 @@ extension Tensor {
     }
   }
 
-  /// Normal samples of `shape`, drawn in row-major order from `rng`.
+  /// Normal samples of `shape`, drawn in row-major order from `rng` (Box–Muller, both branches).
   /// - Throws: `TensorError.invalidShape`, `TensorError.invalidArgument` for a negative or
   ///   non-finite `std`.
   public static func normal(_ shape: [Int], mean: Double = 0, std: Double = 1,
@@ -181,7 +183,18 @@ extension Tensor {
     guard std >= 0, std.isFinite, mean.isFinite else {
       throw TensorError(.invalidArgument, "normal", "mean \(mean), std \(std) are not valid")
     }
-    let v = (0..<Shape.count(shape)).map { _ in rng.normal(mean: mean, std: std) }
+    // Box–Muller pairs: both the cosine and the sine branch are used (two normals per two
+    // uniforms), filling the tensor in row-major order.
+    let n = Shape.count(shape)
+    var v = [Double](repeating: 0, count: n)
+    var i = 0
+    while i < n {
+      let r = (-2 * Foundation.log(1 - rng.uniform())).squareRoot()
+      let theta = 2 * Double.pi * rng.uniform()
+      v[i] = mean + std * r * Foundation.cos(theta)
+      if i + 1 < n { v[i + 1] = mean + std * r * Foundation.sin(theta) }
+      i += 2
+    }
     return Tensor(shape: shape, storage: .from(v, dtype: dtype))
   }
 

@@ -139,6 +139,16 @@ struct StridedLoop {
     if rank == 1 { body(0, 0, 0, n); return }
     for d in 0..<(rank - 1) where shape[d] == 0 { return }
     let k = operands
+    if rank == 2 {
+      // The common case after merging (a matrix of rows, e.g. a bias over a batch).
+      let t0 = strides[0], t1 = k > 1 ? strides[1] : 0, t2 = k > 2 ? strides[2] : 0
+      var o0 = 0, o1 = 0, o2 = 0
+      for _ in 0..<shape[0] {
+        body(o0, o1, o2, n)
+        o0 &+= t0; o1 &+= t1; o2 &+= t2
+      }
+      return
+    }
     withUnsafeTemporaryAllocation(of: Int.self, capacity: rank) { idx in
       for d in 0..<rank { idx[d] = 0 }
       strides.withUnsafeBufferPointer { st in

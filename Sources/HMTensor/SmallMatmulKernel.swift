@@ -35,15 +35,7 @@ func smallGemm<T: GemmScalar>(
     ws.reserve(a: 0, b: k * n)
     let dst = ws.packedB
     if rsB == 1 {
-      // Bᵀ is row-major: read its rows contiguously, write columns of the copy.
-      for j in 0..<n {
-        let src = b + j &* csB
-        var d = dst + j
-        for p in 0..<k {
-          d.pointee = src[p]
-          d += n
-        }
-      }
+      transposeCopy(UnsafePointer(b), rows: n, cols: k, sourceStride: csB, into: dst)
     } else {
       for p in 0..<k { for j in 0..<n { dst[p &* n &+ j] = b[p &* rsB &+ j &* csB] } }
     }
@@ -164,4 +156,36 @@ func dotProduct<T: GemmScalar>(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ k
     p += 1
   }
   return s
+}
+
+/// dst[c·rows + r] = src[r·sourceStride + c] for a `rows × cols` source: 4×4 register blocks
+/// (four SIMD4 loads, four SIMD4 stores), scalar edges.
+func transposeCopy<T: GemmScalar>(_ src: UnsafePointer<T>, rows: Int, cols: Int, sourceStride: Int,
+                                  into dst: UnsafeMutablePointer<T>) {
+  let rawS = UnsafeRawPointer(src), rawD = UnsafeMutableRawPointer(dst)
+  let es = MemoryLayout<T>.stride
+  var r = 0
+  while r + 4 <= rows {
+    var c = 0
+    while c + 4 <= cols {
+      let r0 = rawS.loadUnaligned(fromByteOffset: (r &* sourceStride &+ c) &* es, as: SIMD4<T>.self)
+      let r1 = rawS.loadUnaligned(fromByteOffset: ((r + 1) &* sourceStride &+ c) &* es, as: SIMD4<T>.self)
+      let r2 = rawS.loadUnaligned(fromByteOffset: ((r + 2) &* sourceStride &+ c) &* es, as: SIMD4<T>.self)
+      let r3 = rawS.loadUnaligned(fromByteOffset: ((r + 3) &* sourceStride &+ c) &* es, as: SIMD4<T>.self)
+      rawD.storeBytes(of: SIMD4(r0[0], r1[0], r2[0], r3[0]), toByteOffset: (c &* rows &+ r) &* es, as: SIMD4<T>.self)
+      rawD.storeBytes(of: SIMD4(r0[1], r1[1], r2[1], r3[1]), toByteOffset: ((c + 1) &* rows &+ r) &* es, as: SIMD4<T>.self)
+      rawD.storeBytes(of: SIMD4(r0[2], r1[2], r2[2], r3[2]), toByteOffset: ((c + 2) &* rows &+ r) &* es, as: SIMD4<T>.self)
+      rawD.storeBytes(of: SIMD4(r0[3], r1[3], r2[3], r3[3]), toByteOffset: ((c + 3) &* rows &+ r) &* es, as: SIMD4<T>.self)
+      c += 4
+    }
+    while c < cols {
+      for i in r..<(r + 4) { dst[c &* rows &+ i] = src[i &* sourceStride &+ c] }
+      c += 1
+    }
+    r += 4
+  }
+  while r < rows {
+    for c in 0..<cols { dst[c &* rows &+ r] = src[r &* sourceStride &+ c] }
+    r += 1
+  }
 }

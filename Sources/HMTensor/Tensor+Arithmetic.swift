@@ -109,6 +109,7 @@ extension Tensor {
   /// - Throws: `TensorError.shapeMismatch`.
   public static func / (lhs: Tensor, rhs: Tensor) throws -> Tensor { try binary(.div, "div", lhs, rhs) }
 
+  /// Elementwise with a constant in the tensor's dtype (never fails; differentiable in the tensor).
   public static func + (lhs: Tensor, rhs: Double) -> Tensor { lhs.binary(.add, "add", scalar: rhs) }
   public static func + (lhs: Double, rhs: Tensor) -> Tensor { rhs.binary(.add, "add", scalar: lhs, scalarOnLeft: true) }
   public static func - (lhs: Tensor, rhs: Double) -> Tensor { lhs.binary(.sub, "sub", scalar: rhs) }
@@ -150,6 +151,7 @@ extension Tensor {
   /// 1 where `self >= other` else 0. - Throws: `TensorError.shapeMismatch`.
   public func greaterEqual(_ other: Tensor) throws -> Tensor { try Tensor.binary(.greaterEqual, "ge", self, other) }
 
+  /// Comparisons with a constant: 1 where true, else 0 (constants, never differentiable).
   public func equal(_ value: Double) -> Tensor { binary(.equal, "eq", scalar: value) }
   public func less(_ value: Double) -> Tensor { binary(.less, "lt", scalar: value) }
   public func lessEqual(_ value: Double) -> Tensor { binary(.lessEqual, "le", scalar: value) }

@@ -100,7 +100,6 @@ extension Tensor {
     let kept = Tensor.keptShape(shape, ax)
     let outShape = keepdims ? kept : Tensor.droppedShape(shape, ax)
     if ax.isEmpty { return self }
-    let inShape = shape
     return Tensor.record(reduceStorage(op, ax), outShape, name, [self]) { c in
       let x = c.inputs[0].detached()
       let best = c.output.detached().reshapedUnchecked(kept)

@@ -5,10 +5,14 @@
 /// One axis of a numpy-style slice `start:stop:step` (negative indices count from the end;
 /// `nil` bounds mean "from the beginning/to the end" in the step's direction).
 public struct SliceSpec: Equatable, Sendable {
+  /// First index (nil: the start in the step's direction).
   public var start: Int?
+  /// Index one past the last (nil: the end in the step's direction).
   public var stop: Int?
+  /// Distance between taken indices; negative walks backwards; never 0.
   public var step: Int
 
+  /// `start:stop:step`, as in numpy.
   public init(_ start: Int? = nil, _ stop: Int? = nil, step: Int = 1) {
     self.start = start
     self.stop = stop

@@ -19,8 +19,8 @@ public final class Tensor {
   let storage: Storage
   /// Whether gradients flow to or through this tensor.
   public let requiresGrad: Bool
-  /// How this tensor was computed (nil for constants and variables).
-  let gradFn: GradFn?
+  /// How this tensor was computed (nil for constants and variables). Only `deinit` mutates it.
+  private(set) var gradFn: GradFn?
 
   init(shape: [Int], storage: Storage, requiresGrad: Bool = false, gradFn: GradFn? = nil) {
     precondition(Shape.count(shape) == storage.count, "storage/shape invariant")
@@ -28,6 +28,20 @@ public final class Tensor {
     self.storage = storage
     self.requiresGrad = requiresGrad || gradFn != nil
     self.gradFn = gradFn
+  }
+
+  /// Releases a long recorded graph iteratively: a chain of 10⁵ ops would otherwise free itself
+  /// by recursion (one stack frame per node) and overflow the stack.
+  deinit {
+    guard var fn = gradFn else { return }
+    gradFn = nil
+    guard isKnownUniquelyReferenced(&fn) else { return }
+    var pending = fn.takeInputs()
+    while var t = pending.popLast() {
+      guard isKnownUniquelyReferenced(&t), var inner = t.gradFn else { continue }
+      t.gradFn = nil
+      if isKnownUniquelyReferenced(&inner) { pending.append(contentsOf: inner.takeInputs()) }
+    }
   }
 
   /// The element type.
@@ -241,3 +255,7 @@ extension Tensor: CustomStringConvertible {
     return render(0, 0)
   }
 }
+
+/// Tensors may be shared across threads: every stored property is immutable after `init`, and
+/// `gradFn` is only cleared in `deinit`, when no other thread can hold the tensor.
+extension Tensor: @unchecked Sendable {}

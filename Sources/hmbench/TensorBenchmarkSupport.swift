@@ -31,18 +31,3 @@ enum TensorBenchClock {
 }
 
 import ArgumentParser
-
-#if os(Linux)
-/// glibc's `mallopt` (malloc.h is not part of the Glibc module).
-@_silgen_name("mallopt") func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
-#endif
-
-/// Keeps freed tensor buffers in the process heap instead of returning them to the kernel
-/// after every op (glibc trims the heap and unmaps large blocks by default, which costs a page
-/// fault per touched page on the next allocation: ~15% of a MAML meta-iteration).
-func retainFreedMemory() {
-  #if os(Linux)
-  _ = glibcMallopt(-3, 64 << 20)   // M_MMAP_THRESHOLD
-  _ = glibcMallopt(-1, 512 << 20)  // M_TRIM_THRESHOLD
-  #endif
-}

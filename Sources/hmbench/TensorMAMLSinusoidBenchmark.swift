@@ -18,7 +18,7 @@ struct TensorMAMLSinusoidBenchmark: ParsableCommand {
   @Flag(help: "First-order MAML only.") var firstOrderOnly = false
 
   func run() throws {
-    retainFreedMemory()
+    HeapTuning.keepFreedMemoryForReuse()
     print("threads: \(Parallelism.threadCount)")
     var results: [String: Double] = [:]
     for firstOrder in firstOrderOnly ? [true] : [false, true] {
@@ -81,14 +81,16 @@ struct MAMLSinusoid {
     parameters = try ParameterList(pairs)
   }
 
-  /// Per-task MSE for task-batched parameters `p` ([tasks, in, out] weights, [tasks, 1, out] biases).
-  static func taskLosses(_ p: [Tensor], _ x: Tensor, _ y: Tensor) throws -> Tensor {
+  /// Σ over tasks of each task's MSE, for task-batched parameters `p` ([tasks, in, out] weights,
+  /// [tasks, 1, out] biases). Every task has K points, so this is the sum of all squared errors
+  /// divided by K: one reduction instead of a mean per task and a sum.
+  static func summedTaskLosses(_ p: [Tensor], _ x: Tensor, _ y: Tensor) throws -> Tensor {
     var h = x
     for i in 0..<3 {
       h = try h.matmul(p[2 * i]) + p[2 * i + 1]
       if i < 2 { h = h.relu() }
     }
-    return try (h - y).square().mean(axes: [1, 2])
+    return try (h - y).square().sum() * (1.0 / Double(x.shape[1]))
   }
 
   /// One meta-iteration; returns the meta-loss.
@@ -108,10 +110,10 @@ struct MAMLSinusoid {
       let b = try t.unsqueezed(0)
       return try (t.rank == 1 ? b.unsqueezed(0) : b).broadcast(to: [m] + (t.rank == 1 ? [1] : []) + t.shape)
     }
-    let inner = try Self.taskLosses(batched, xs, ys).sum()
+    let inner = try Self.summedTaskLosses(batched, xs, ys)
     let g = try gradients(of: inner, wrt: batched, createGraph: !firstOrder)
     let adapted = try zip(batched, g).map { try $0 - Self.innerLearningRate * $1 }
-    let meta = try Self.taskLosses(adapted, xq, yq).mean()
+    let meta = try Self.summedTaskLosses(adapted, xq, yq) * (1.0 / Double(m))
     let metaGrad = try gradients(of: meta, wrt: theta.tensors)
     parameters = try optimizer.step(parameters, gradients: metaGrad)
     return try meta.item()

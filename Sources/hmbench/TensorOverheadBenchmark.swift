@@ -22,14 +22,27 @@ struct TensorOverheadBenchmark: ParsableCommand {
       print(name.padding(toLength: 34, withPad: " ", startingAt: 0) + String(format: "%8.3f µs", us))
     }
     try time("add [4] + [4] (recorded)") { _ = try tiny + tiny }
-    try time("mul [4] * 2 (recorded)") { _ = tiny * 2.0 }
-    try time("relu [4]") { _ = tiny.relu() }
+    time("mul [4] * 2 (recorded)") { _ = tiny * 2.0 }
+    time("relu [4]") { _ = tiny.relu() }
     try time("sum [4]") { _ = try tiny.sum() }
     try time("add [25,10,40] + same") { _ = try activations + activations }
     try time("add [25,10,40] + [25,1,40]") { _ = try activations + bias }
-    try time("relu [25,10,40]") { _ = activations.relu() }
+    time("relu [25,10,40]") { _ = activations.relu() }
+    let big = try Tensor.ones([100_000])
+    time("tanh [100000] (float32)") { _ = big.tanh() }
+    time("exp [100000] (float32)") { _ = big.exp() }
     try time("sum_to [25,10,40] -> [25,1,40]") { _ = try activations.sum(toShape: [25, 1, 40]) }
     try time("mean over axes 1,2 of [25,10,40]") { _ = try activations.mean(axes: [1, 2]) }
     try time("gradients of sum(x*x), x: [4]") { _ = try gradients(of: (tiny * tiny).sum(), wrt: [tiny]) }
+    // The batched products of a MAML sinusoid meta-iteration (25 tasks, K = 10, hidden 40).
+    let h = try Tensor.ones([25, 10, 40]), w = try Tensor.ones([25, 40, 40])
+    let g1 = try Tensor.ones([25, 10, 1]), w3 = try Tensor.ones([25, 40, 1]), x = try Tensor.ones([25, 10, 1])
+    try time("matmul [25,10,40]@[25,40,40]") { _ = try h.matmul(w) }
+    try time("matmul [25,10,40]@[25,40,40]ᵀ") { _ = try Tensor.matmul(h, w, transposeB: true) }
+    try time("matmul [25,10,40]ᵀ@[25,10,40]") { _ = try Tensor.matmul(h, h, transposeA: true) }
+    try time("matmul [25,10,40]@[25,40,1]") { _ = try h.matmul(w3) }
+    try time("matmul [25,10,1]@[25,40,1]ᵀ") { _ = try Tensor.matmul(g1, w3, transposeB: true) }
+    try time("matmul [25,10,40]ᵀ@[25,10,1]") { _ = try Tensor.matmul(h, g1, transposeA: true) }
+    try time("matmul [25,10,1]ᵀ@[25,10,40]") { _ = try Tensor.matmul(x, h, transposeA: true) }
   }
 }

@@ -24,6 +24,17 @@ import Testing
     try checkGradients("same operand twice", at: [a]) { try $0[0] * $0[0] * $0[0] }
   }
 
+  @Test func checkOpComparesForwardValues() throws {
+    let x = try Tensor([0.5, 2], shape: [2], dtype: .float64)
+    try checkOp("square via checkOp", at: [x], expected: Tensor([0.25, 4], shape: [2], dtype: .float64)) {
+      $0[0].square()
+    }
+    withKnownIssue {
+      try checkOp("wrong expected value", at: [x], expected: Tensor([0.25, 5], shape: [2], dtype: .float64),
+                  secondOrder: false) { $0[0].square() }
+    }
+  }
+
   @Test func unaryMath() throws {
     let x = r([3, 5], 10, -2, 2), pos = r([3, 5], 11, 0.3, 3)
     try checkGradients("exp", at: [x]) { $0[0].exp() }
@@ -141,6 +152,16 @@ import Testing
     expectClose(g[1], try seed * 2.0 * x.detached().exp(), rtol: 1e-14)
     expectTensorError(.shapeMismatch, mentions: ["[3]", "[2]"]) {
       try gradients(of: y, wrt: [x], seed: Tensor([1, 2], shape: [2], dtype: .float64))
+    }
+  }
+
+  /// Failure twin: the checker catches a wrong derivative (x·stop_gradient(x) has gradient x,
+  /// not the 2x that finite differences of x² see).
+  @Test func checkerDetectsWrongGradient() throws {
+    withKnownIssue {
+      try checkGradients("deliberately wrong", at: [r([3], 99)], secondOrder: false) { xs in
+        try xs[0] * (xs[0].requiresGrad ? xs[0].detached() : xs[0])
+      }
     }
   }
 }

@@ -28,6 +28,10 @@ import Testing
       let at = try a.transposed(), bt = try b.transposed()
       expectClose(try Tensor.matmul(at, bt, transposeA: true, transposeB: true).toArray(), ref,
                   rtol: tol, atol: tol * Double(k), "matmul transposed \(m)x\(k) @ \(k)x\(n)")
+      expectClose(try Tensor.matmul(a, bt, transposeB: true).toArray(), ref,
+                  rtol: tol, atol: tol * Double(k), "matmul Bᵀ \(m)x\(k) @ \(k)x\(n)")
+      expectClose(try Tensor.matmul(at, b, transposeA: true).toArray(), ref,
+                  rtol: tol, atol: tol * Double(k), "matmul Aᵀ \(m)x\(k) @ \(k)x\(n)")
     }
   }
 
@@ -52,7 +56,8 @@ import Testing
       let a = Float(xv[i * 5 + k]), b = Float(yv[j])
       ref.append(Double(a * b + Foundation.exp(a)))
     } } }
-    #expect(z.toArray() == ref)
+    // float32 exp is vectorised (within 1 ulp of libm's expf, VectorMathTests), the rest exact.
+    expectClose(z.toArray(), ref, rtol: 2.5e-7, "x * y + exp(x) with broadcasting")
   }
 
   /// Large matmul, elementwise and reduction results are bitwise identical with 1 and 2 threads.
@@ -75,3 +80,22 @@ import Testing
 }
 
 import Foundation
+
+/// End to end: a second-order gradient through large products is bitwise identical with 1 and 2
+/// threads.
+@Suite struct ThreadDeterminismTests {
+  @Test func secondOrderGradientIndependentOfThreads() throws {
+    let w = randomTensor([256, 256], seed: 11, dtype: .float32)
+    let x = randomTensor([300, 256], seed: 12, dtype: .float32)
+    func run() throws -> [UInt32] {
+      let v = w.variable()
+      let loss = try x.matmul(v).tanh().square().mean()
+      let g = try gradients(of: loss, wrt: [v], createGraph: true)[0]
+      let gg = try gradients(of: g.square().sum(), wrt: [v])[0]
+      return gg.toFloatArray().map(\.bitPattern)
+    }
+    let one = try Parallelism.$threadCount.withValue(1) { try run() }
+    let two = try Parallelism.$threadCount.withValue(2) { try run() }
+    #expect(one == two)
+  }
+}

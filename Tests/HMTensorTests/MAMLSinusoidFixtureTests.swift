@@ -145,20 +145,20 @@ import Testing
     let xs = try Tensor.stack(fx.tasks.map(\.xs)), ys = try Tensor.stack(fx.tasks.map(\.ys))
     let xq = try Tensor.stack(fx.tasks.map(\.xq)), yq = try Tensor.stack(fx.tasks.map(\.yq))
     let p = fx.params.map { $0.variable() }
-    // Per-task MSE summed over tasks: each task's inner gradient is then its own gradient.
+    // Per-task MSE, for parameters with a leading task axis.
     func taskLosses(_ q: [Tensor], _ x: Tensor, _ y: Tensor) throws -> Tensor {
       try (Self.forward(q, x) - y).square().mean(axes: [1, 2])
     }
-    // Each task adapts with its own inner gradient; θ' gets a leading task axis.
-    let perTaskGrads = try (0..<fx.tasks.count).map { i in
-      try gradients(of: taskLosses(p, xs, ys).index(i), wrt: p, createGraph: true)
+    // θ broadcast to a leading task axis ([tasks, in, out], biases [tasks, 1, out]); the gradient
+    // of the summed task losses with respect to these broadcast tensors gives every task its own
+    // inner gradient in one backward pass (the benchmark's method).
+    let n = fx.tasks.count
+    let batched = try p.map { t -> Tensor in
+      let lead = t.rank == 1 ? try t.unsqueezed(0).unsqueezed(0) : try t.unsqueezed(0)
+      return try lead.broadcast(to: [n] + (t.rank == 1 ? [1] : []) + t.shape)
     }
-    let theta = try (0..<6).map { j -> Tensor in
-      let stacked = try Tensor.stack(perTaskGrads.map { $0[j] })
-      let base = try p[j].unsqueezed(0)
-      let q = try base - fx.innerLR * stacked
-      return p[j].rank == 1 ? try q.unsqueezed(1) : q
-    }
+    let g = try gradients(of: taskLosses(batched, xs, ys).sum(), wrt: batched, createGraph: true)
+    let theta = try zip(batched, g).map { try $0 - fx.innerLR * $1 }
     let meta = try taskLosses(theta, xq, yq).mean()
     expectClose([try meta.item()], [try #require(fx.json["meta_loss"] as? Double)], rtol: 1e-9, "batched meta_loss")
     try Self.expectParams(try gradients(of: meta, wrt: p), fx.json["meta_grad_second_order"], "batched meta-gradient")
