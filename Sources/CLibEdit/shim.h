@@ -154,13 +154,5 @@ static inline int hm_history_count(History *h) {
   return event.num;
 }
 
-// Process-level allocator policy for the hmaml executable (the only C module it has; Swift's
-// Glibc module does not export <malloc.h>). See the NOTE in Sources/hmaml/main.swift.
-#include <malloc.h>
-static inline void hm_tune_allocator(void) {
-  mallopt(M_ARENA_MAX, 1);
-  mallopt(M_TOP_PAD, 64 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
-}
 
 #endif

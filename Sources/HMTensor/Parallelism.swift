@@ -57,7 +57,7 @@ public enum Parallelism {
 
 /// Hands out chunk indices 0, 1, 2, … to competing workers.
 final class ChunkCounter: @unchecked Sendable {
-  private let lock = NSLock()
+  private let lock = MutexLock()
   private var next = 0
 
   func claim() -> Int {
@@ -67,4 +67,16 @@ final class ChunkCounter: @unchecked Sendable {
     next += 1
     return c
   }
+}
+
+/// A pthread mutex (HMTensor uses FoundationEssentials only, which has no NSLock).
+final class MutexLock: @unchecked Sendable {
+  private let mutex: UnsafeMutablePointer<pthread_mutex_t> = {
+    let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    pthread_mutex_init(m, nil)
+    return m
+  }()
+  deinit { pthread_mutex_destroy(mutex); mutex.deallocate() }
+  func lock() { pthread_mutex_lock(mutex) }
+  func unlock() { pthread_mutex_unlock(mutex) }
 }

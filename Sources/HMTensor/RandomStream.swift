@@ -189,10 +189,10 @@ extension Tensor {
     var v = [Double](repeating: 0, count: n)
     var i = 0
     while i < n {
-      let r = (-2 * Foundation.log(1 - rng.uniform())).squareRoot()
+      let r = (-2 * Glibc.log(1 - rng.uniform())).squareRoot()
       let theta = 2 * Double.pi * rng.uniform()
-      v[i] = mean + std * r * Foundation.cos(theta)
-      if i + 1 < n { v[i + 1] = mean + std * r * Foundation.sin(theta) }
+      v[i] = mean + std * r * Glibc.cos(theta)
+      if i + 1 < n { v[i + 1] = mean + std * r * Glibc.sin(theta) }
       i += 2
     }
     return Tensor(shape: shape, storage: .from(v, dtype: dtype))

@@ -1,4 +1,5 @@
 import CLibEdit
+import HMTensor
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -14,10 +15,8 @@ import Glibc
 
 // Line editing and display widths follow the user's locale (UTF-8 input in libedit).
 setlocale(LC_ALL, "")
-// NOTE: tensors are allocated and freed at a high rate on the evaluation thread; by default
-// glibc grows and trims that thread's arena with an mprotect per step (121k calls, 0.3 s of
-// system time in scripts/demo.hm). One arena with 64 MiB of top padding removes most of it.
-hm_tune_allocator()
+// Tensors are allocated and freed at a high rate: keep freed memory for reuse (HMTensor).
+HeapTuning.keepFreedMemoryForReuse()
 let status = HMAMLCommand.main(arguments: Array(CommandLine.arguments.dropFirst()))
 fflush(stdout)
 exit(status)
