@@ -29,6 +29,23 @@ public final class Heap {
   }
 
   public func makeString(_ s: String) -> Value { Value(register(StringObject(s)), .string) }
+
+  /// The decimal text of an int, written straight into the string (no intermediate String).
+  public func makeString(decimal value: Int) -> Value {
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    return withUnsafeMutableBytes(of: &digits) { raw -> Value in
+      let out = raw.bindMemory(to: UInt8.self)
+      var n = value.magnitude
+      var i = out.count
+      repeat {
+        i -= 1
+        out[i] = UInt8(truncatingIfNeeded: 48 + n % 10)
+        n /= 10
+      } while n > 0
+      if value < 0 { i -= 1; out[i] = UInt8(ascii: "-") }
+      return makeString(bytes: UnsafeBufferPointer(rebasing: out[i...]))
+    }
+  }
   func makeString(_ o: StringObject) -> Value { Value(register(o), .string) }
   public func makeString(bytes: UnsafeBufferPointer<UInt8>) -> Value {
     Value(register(StringObject(bytes: bytes)), .string)

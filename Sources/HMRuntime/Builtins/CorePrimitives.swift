@@ -47,7 +47,13 @@ enum CorePrimitives {
               example: "type(1.5)  # \"float\"") { call in call.vm.heap.makeString(call[0].typeName) },
     Primitive("str", [ParameterSpec("x", .any)], returns: "a string", category: "core",
               doc: "The value as a string (strings unchanged; others as printed).",
-              example: "str(42) + \"!\"") { call in call[0].tag == .string ? call[0] : call.vm.heap.makeString(call.vm.str(call[0])) },
+              example: "str(42) + \"!\"") { call in
+      switch call[0].tag {
+      case .string: return call[0]
+      case .int: return call.vm.heap.makeString(decimal: call[0].int)
+      default: return call.vm.heap.makeString(call.vm.str(call[0]))
+      }
+    },
     Primitive("repr", [ParameterSpec("x", .any)], returns: "a string", category: "core",
               doc: "The value as the REPL echoes it (strings quoted and escaped).",
               example: "repr(\"a\\tb\")") { call in call.vm.heap.makeString(call.vm.repr(call[0])) },
