@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -56,27 +57,9 @@ public enum Parallelism {
 }
 
 /// Hands out chunk indices 0, 1, 2, … to competing workers.
-final class ChunkCounter: @unchecked Sendable {
-  private let lock = MutexLock()
-  private var next = 0
+final class ChunkCounter: Sendable {
+  private let next = Atomic<Int>(0)
 
-  func claim() -> Int {
-    lock.lock()
-    defer { lock.unlock() }
-    let c = next
-    next += 1
-    return c
-  }
+  func claim() -> Int { next.add(1, ordering: .relaxed).oldValue }
 }
 
-/// A pthread mutex (HMTensor uses FoundationEssentials only, which has no NSLock).
-final class MutexLock: @unchecked Sendable {
-  private let mutex: UnsafeMutablePointer<pthread_mutex_t> = {
-    let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    pthread_mutex_init(m, nil)
-    return m
-  }()
-  deinit { pthread_mutex_destroy(mutex); mutex.deallocate() }
-  func lock() { pthread_mutex_lock(mutex) }
-  func unlock() { pthread_mutex_unlock(mutex) }
-}

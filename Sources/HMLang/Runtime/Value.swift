@@ -7,6 +7,24 @@ public struct Value {
     case absent
     case `nil`, bool, int, float
     case string, list, map, range, closure, native, object
+
+    /// The user-facing name of the kind (`record` for maps; `object` for native objects, whose
+    /// own type name `Value.typeName` gives).
+    public var name: String {
+      switch self {
+      case .absent: return "absent"
+      case .nil: return "nil"
+      case .bool: return "bool"
+      case .int: return "int"
+      case .float: return "float"
+      case .string: return "string"
+      case .list: return "list"
+      case .map: return "record"
+      case .range: return "range"
+      case .closure, .native: return "function"
+      case .object: return "object"
+      }
+    }
   }
 
   @usableFromInline var bits: UInt64
@@ -69,21 +87,7 @@ public struct Value {
   public var string: String? { tag == .string ? stringObject.string : nil }
 
   /// The user-facing type name: `int`, `list`, `tensor`, …
-  public var typeName: String {
-    switch tag {
-    case .absent: return "absent"
-    case .nil: return "nil"
-    case .bool: return "bool"
-    case .int: return "int"
-    case .float: return "float"
-    case .string: return "string"
-    case .list: return "list"
-    case .map: return "record"
-    case .range: return "range"
-    case .closure, .native: return "function"
-    case .object: return nativeObject.payload.typeName
-    }
-  }
+  public var typeName: String { tag == .object ? nativeObject.payload.typeName : tag.name }
 
   /// "a string", "an int": for error messages.
   public var typeNameWithArticle: String {

@@ -86,23 +86,7 @@ public struct Primitive {
     }
   }
 
-  /// The user-facing name of a kind (a switch: `String(describing:)` of an enum case goes
-  /// through runtime reflection, which was a quarter of start-up).
-  public static func kindName(_ tag: Value.Tag) -> String {
-    switch tag {
-    case .absent: return "absent"
-    case .nil: return "nil"
-    case .bool: return "bool"
-    case .int: return "int"
-    case .float: return "float"
-    case .string: return "string"
-    case .list: return "list"
-    case .map: return "record"
-    case .range: return "range"
-    case .closure, .native: return "function"
-    case .object: return "object"
-    }
-  }
+  public static func kindName(_ tag: Value.Tag) -> String { tag.name }
 
   /// The `?name` text.
   public var help: String {
