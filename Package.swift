@@ -37,7 +37,7 @@ let package = Package(
       swiftSettings: optimize,
       // NOTE: a static Swift runtime and FoundationEssentials only (no full Foundation anywhere
       // in the binary) make start-up ~1.5 ms instead of ~12 ms (docs/performance.md).
-      linkerSettings: [.unsafeFlags(["-static-stdlib"]), .linkedLibrary("_FoundationCollections"), .linkedLibrary("_FoundationCShims"), .linkedLibrary("swiftSynchronization")]),
+      linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "-no-pie"]), .linkedLibrary("_FoundationCollections"), .linkedLibrary("_FoundationCShims"), .linkedLibrary("swiftSynchronization")]),
     .executableTarget(
       name: "hmbench",
       dependencies: ["HMRuntime", "HMTensor", "HMRL",

@@ -213,15 +213,18 @@ public struct Lexer {
     return [.text(body)]
   }
 
+  /// Symbols by their bytes, longest first (no String is built per attempt).
+  private static let symbolTable: [(bytes: [UInt8], symbol: Symbol)] = Symbol.allCases
+    .map { (Array($0.rawValue.utf8), $0) }
+    .sorted { $0.bytes.count > $1.bytes.count }
+
   private mutating func symbol() -> TokenKind {
     let c = bytes[i]
-    let two = i + 1 < end ? String(decoding: bytes[i..<i + 2], as: UTF8.self) : ""
-    let three = i + 2 < end ? String(decoding: bytes[i..<i + 3], as: UTF8.self) : ""
-    if let s = Symbol(rawValue: three) { i += 3; return .symbol(s) }
-    if let s = Symbol(rawValue: two) { i += 2; return .symbol(s) }
-    let one = String(decoding: [c], as: UTF8.self)
-    if let s = Symbol(rawValue: one) {
-      i += 1
+    for (text, s) in Lexer.symbolTable where text[0] == c && i + text.count <= end {
+      var matches = true
+      for k in 1..<text.count where bytes[i + k] != text[k] { matches = false; break }
+      guard matches else { continue }
+      i += text.count
       switch s {
       case .lparen, .lbracket, .lbrace: nesting.append(c)
       case .rparen, .rbracket, .rbrace: if !nesting.isEmpty { nesting.removeLast() }
