@@ -96,7 +96,12 @@ public struct GaussianMLPPolicy: StochasticPolicy, Sendable, Equatable {
   /// computed from ε in double precision (no second forward pass).
   public func sample(_ observations: Tensor, parameters: ParameterList, streams: inout [RandomStream]) throws -> PolicySample {
     let op = "gaussianMLPPolicy.sample"
-    let (mean, logStdT, _) = try distribution(observations.detached(), parameters.detached(), op)
+    let lead = try leadingShape(observations, size: observationSize, operation: op, name: "observations")
+    try checkParameterShapes(parameters, parameterShapes, operation: op)
+    let (mean, logStdT) = try policyCall(op) {
+      (try network.evaluateWithoutGradient(observations.reshaped([lead.reduce(1, *), observationSize]), parameters: parameters),
+       try parameters[parameters.count - 1].detached().clamp(min: minLogStd))
+    }
     let n = mean.shape[0], d = actionSize
     guard streams.count == n else {
       throw RLError(.shapeMismatch, op, "\(n) observations but \(streams.count) random streams")

@@ -58,4 +58,22 @@ public struct MultilayerPerceptron: Sendable, Equatable {
     }
     return h
   }
+
+  /// The same function as ``forward(_:parameters:offset:)`` for sampling, where no gradient is
+  /// needed: for float32 tanh networks the bias and tanh are fused into one vectorised pass
+  /// (``simdTanh``, a few ulp from libm); other networks use `forward`.
+  func evaluateWithoutGradient(_ x: Tensor, parameters: ParameterList, offset: Int = 0) throws -> Tensor {
+    guard activation == .tanh, x.dtype == .float32,
+          (0..<(2 * layerCount)).allSatisfy({ parameters[offset + $0].dtype == .float32 }) else {
+      return try forward(x.detached(), parameters: parameters.detached(), offset: offset)
+    }
+    var h = x.detached()
+    for i in 0..<layerCount {
+      let weight = parameters[offset + 2 * i].detached()
+      var values = try h.matmul(weight).toFloatArray()
+      addBiasAndTanh(&values, bias: parameters[offset + 2 * i + 1].toFloatArray(), activation: i < layerCount - 1)
+      h = try Tensor(values, shape: [x.shape[0], sizes[i + 1]])
+    }
+    return h
+  }
 }
