@@ -92,5 +92,13 @@ import HMTensor
     let coords = try TabularEnvironment(maze: maze, observation: .normalizedCoordinates)
     let b2 = try sampleBatch(coords, policy: mlp, parameters: try mlp.initialParameters(using: &rng), episodes: 5, seed: 2)
     #expect(b2.observations.shape == [5, 10, 2])
+    var streams = [RandomStream(seed: 1)]
+    var state = try env.reset(episodes: 1, streams: &streams)
+    expectRLError(.outOfRange, containing: "action 4.0 of episode 0 is out of range 0..<4") {
+      try env.step(&state, actions: [4], alive: [true], streams: &streams)
+    }
+    expectRLError(.outOfRange, containing: "out of range") {
+      try env.step(&state, actions: [-1], alive: [true], streams: &streams)
+    }
   }
 }

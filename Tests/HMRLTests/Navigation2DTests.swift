@@ -41,6 +41,23 @@ func zeroMeanGaussian(logStd: Double = 0, hidden: [Int] = [8]) throws -> (Gaussi
     #expect(mean > -100 && mean < -80, "untrained N(0,1) return \(mean)")
   }
 
+  @Test func greedyOracleReturnIsAboutMinusHalf() throws {
+    let tasks = try Navigation2DFamily.canonical().tasks(count: 2000, seed: 12)
+    var total = 0.0
+    for task in tasks {
+      var streams = [RandomStream(seed: 0)]
+      var state = try task.reset(episodes: 1, streams: &streams)
+      for _ in 0..<task.horizon {
+        let out = try task.step(&state, actions: [task.goal[0] - state[0], task.goal[1] - state[1]],
+                                alive: [true], streams: &streams)
+        total += out.rewards[0]
+        if out.done[0] { break }
+      }
+    }
+    let mean = total / Double(tasks.count)
+    #expect(abs(mean - -0.5) < 0.1, "greedy oracle return \(mean)")
+  }
+
   @Test func stepClipsActionsAndEndsAtTheGoal() throws {
     let task = try Navigation2D(goal: [0.1, 0.0])
     var streams = [RandomStream(seed: 0)]

@@ -77,6 +77,10 @@ func temporaryPath(_ name: String) -> String {
     expectRLError(.invalidArgument, containing: "expected to start at 0") {
       try Safetensors.decode([UInt8(gap.count), 0, 0, 0, 0, 0, 0, 0] + gap + [UInt8](repeating: 0, count: 8))
     }
+    let short = Array(#"{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#.utf8)
+    expectRLError(.invalidArgument, containing: "needs 12 bytes, its range holds 8") {
+      try Safetensors.decode([UInt8(short.count), 0, 0, 0, 0, 0, 0, 0] + short + [UInt8](repeating: 0, count: 8))
+    }
     expectRLError(.invalidArgument, containing: "cannot open") { try Safetensors.load(from: "/nonexistent/x.safetensors") }
     expectRLError(.invalidArgument, containing: "cannot create") {
       try Safetensors.save(try sampleParameters(), to: "/nonexistent/x.safetensors")

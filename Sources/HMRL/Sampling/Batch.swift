@@ -53,23 +53,34 @@ public struct Batch {
 
   /// Episode `index`, without padding.
   /// - Throws: `RLError` (`.outOfRange`) naming `batch.trajectory` for a bad index.
+  /// - Complexity: O(B·T) (the batch's tensors are read once); use ``trajectories()`` for all.
   public func trajectory(_ index: Int) throws -> Trajectory {
     guard index >= 0, index < episodeCount else {
       throw RLError(.outOfRange, "batch.trajectory", "episode \(index) is out of range 0..<\(episodeCount)")
     }
-    let t = horizon, n = lengths[index], o = observationSize, a = actionSize
-    let obs = observations.toArray(), act = actions.toArray(), rew = rewards.toArray(), lp = logProbs.toArray()
-    return Trajectory(observations: Array(obs[(index * t * o)..<((index * t + n) * o)]),
-                      actions: Array(act[(index * t * a)..<((index * t + n) * a)]),
-                      rewards: Array(rew[(index * t)..<(index * t + n)]),
-                      logProbs: Array(lp[(index * t)..<(index * t + n)]),
-                      observationSize: o, actionSize: a, terminated: terminated[index],
-                      taskIndex: taskIndex, features: features)
+    return trajectory(index, from: contents())
   }
 
-  /// Every episode, in order.
+  /// Every episode, in order, without padding.
+  /// - Complexity: O(B·T).
   public func trajectories() -> [Trajectory] {
-    (0..<episodeCount).compactMap { try? trajectory($0) }
+    let c = contents()
+    return (0..<episodeCount).map { trajectory($0, from: c) }
+  }
+
+  /// The batch's tensors as flat arrays (observations, actions, rewards, log-probabilities).
+  func contents() -> (obs: [Double], act: [Double], rew: [Double], logp: [Double]) {
+    (observations.toArray(), actions.toArray(), rewards.toArray(), logProbs.toArray())
+  }
+
+  func trajectory(_ index: Int, from c: (obs: [Double], act: [Double], rew: [Double], logp: [Double])) -> Trajectory {
+    let t = horizon, n = lengths[index], o = observationSize, a = actionSize
+    return Trajectory(observations: Array(c.obs[(index * t * o)..<((index * t + n) * o)]),
+                      actions: Array(c.act[(index * t * a)..<((index * t + n) * a)]),
+                      rewards: Array(c.rew[(index * t)..<(index * t + n)]),
+                      logProbs: Array(c.logp[(index * t)..<(index * t + n)]),
+                      observationSize: o, actionSize: a, terminated: terminated[index],
+                      taskIndex: taskIndex, features: features)
   }
 }
 

@@ -85,10 +85,14 @@ public struct TabularEnvironment: EpisodicEnvironment, Sendable {
         throw RLError(.outOfRange, op, "action \(v) of episode \(i) is out of range 0..<\(nA)")
       }
       let s = state.states[i], a = Int(v)
+      if mdp.isTerminal[s] {
+        outcome.done[i] = true
+        continue
+      }
       let row = (s * nA + a) * nS
       let next = sampleCategorical(mdp.transitions[row..<(row + nS)], using: &streams[i])
       outcome.rewards[i] = mdp.rewardScale(step: state.step) * mdp.rewardUnchecked(state: s, action: a, next: next)
-      outcome.done[i] = mdp.isTerminal[next] || mdp.isTerminal[s]
+      outcome.done[i] = mdp.isTerminal[next]
       state.states[i] = next
     }
     state.step += 1
