@@ -92,8 +92,8 @@ public struct ClosureEnvironment: EpisodicEnvironment {
 
   /// The batch state: observations `[B * observationSize]` and the step count.
   public struct State {
-    public var observations: [Double]
-    public var step: Int
+    public internal(set) var observations: [Double]
+    public internal(set) var step: Int
   }
 
   /// - Throws: `RLError` naming `userEnvironment` for sizes < 1, a horizon outside
@@ -120,7 +120,7 @@ public struct ClosureEnvironment: EpisodicEnvironment {
   }
 
   public func reset(episodes: Int, streams: inout [RandomStream]) throws -> State {
-    State(observations: Array((0..<episodes).map { _ in initialObservation }.joined()), step: 0)
+    State(observations: Array((0..<max(0, episodes)).map { _ in initialObservation }.joined()), step: 0)
   }
 
   public func observations(of state: State) -> [Double] { state.observations }
@@ -133,6 +133,9 @@ public struct ClosureEnvironment: EpisodicEnvironment {
     let op = "userEnvironment.step"
     let b = alive.count, o = observationSize
     let dtype: DType = .float64
+    guard state.observations.count == b * o else {
+      throw RLError(.shapeMismatch, op, "the batch state holds \(state.observations.count) numbers for \(b) episodes of \(o)")
+    }
     let obs = try Tensor(state.observations, shape: [b, o], dtype: dtype)
     guard actions.count == b * actionSize else {
       throw RLError(.shapeMismatch, op, "expected \(b) × \(actionSize) action numbers, got \(actions.count)")

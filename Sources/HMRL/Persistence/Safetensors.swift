@@ -104,7 +104,8 @@ public enum Safetensors {
         guard !overflow else { throw RLError(.invalidArgument, op, "tensor \"\(name)\" has too many elements") }
         count = p
       }
-      guard count * width == end - begin else {
+      let (bytesNeeded, tooBig) = count.multipliedReportingOverflow(by: width)
+      guard !tooBig, bytesNeeded == end - begin else {
         throw RLError(.invalidArgument, op, "tensor \"\(name)\" of shape \(entry.shape) needs \(count * width) bytes, its range holds \(end - begin)")
       }
       let base = headerEnd + begin

@@ -18,8 +18,9 @@ public struct TabularSoftmaxPolicy: StochasticPolicy, Sendable, Equatable {
 
   /// - Throws: `RLError` naming `tabularSoftmaxPolicy` for a count < 1.
   public init(stateCount: Int, actionCount: Int, dtype: DType = .float32) throws {
-    guard stateCount >= 1, actionCount >= 1, stateCount <= 1 << 20, actionCount <= 1 << 16 else {
-      throw RLError(.invalidArgument, "tabularSoftmaxPolicy", "need 1... states and actions, got \(stateCount) and \(actionCount)")
+    guard stateCount >= 1, actionCount >= 1, stateCount <= 1 << 20, actionCount <= 1 << 16,
+          stateCount * actionCount <= 1 << 26 else {
+      throw RLError(.invalidArgument, "tabularSoftmaxPolicy", "need 1 to 2^26 (state, action) pairs, got \(stateCount) states and \(actionCount) actions")
     }
     self.stateCount = stateCount
     self.actionCount = actionCount

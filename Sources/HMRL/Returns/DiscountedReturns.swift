@@ -67,6 +67,7 @@ public func normalizeAdvantages(_ advantages: [Double], masks: [Double], episode
 
 /// The mean over episodes with at least one real step of Σₜ mₜ xₜ / Σₜ mₜ (0 when none).
 public func weightedMean(_ x: [Double], masks: [Double], episodes: Int, steps: Int) -> Double {
+  guard episodes > 0, steps > 0 else { return 0 }
   var total = 0.0, counted = 0
   for b in 0..<episodes {
     var s = 0.0, n = 0.0

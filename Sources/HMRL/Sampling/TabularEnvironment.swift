@@ -19,9 +19,9 @@ public struct TabularEnvironment: EpisodicEnvironment, Sendable {
   /// The batch state: each episode's current state index and its step count.
   public struct State: Sendable {
     /// s of each episode, `[B]`.
-    public var states: [Int]
+    public internal(set) var states: [Int]
     /// Decisions taken so far (the same for every live episode).
-    public var step: Int
+    public internal(set) var step: Int
   }
 
   /// An environment observing `observationTable` (default: one-hot states).
@@ -55,6 +55,9 @@ public struct TabularEnvironment: EpisodicEnvironment, Sendable {
   }
 
   public func reset(episodes: Int, streams: inout [RandomStream]) throws -> State {
+    guard episodes >= 0, streams.count >= episodes else {
+      throw RLError(.invalidArgument, "tabularEnvironment.reset", "\(episodes) episodes need as many random streams, got \(streams.count)")
+    }
     var states = [Int](repeating: 0, count: episodes)
     for i in 0..<episodes {
       states[i] = sampleCategorical(mdp.initialDistribution[...], using: &streams[i])
@@ -74,7 +77,7 @@ public struct TabularEnvironment: EpisodicEnvironment, Sendable {
   public func step(_ state: inout State, actions: [Double], alive: [Bool], streams: inout [RandomStream]) throws -> StepOutcome {
     let op = "tabularEnvironment.step"
     let b = alive.count
-    guard actions.count == b, state.states.count == b else {
+    guard actions.count == b, state.states.count == b, streams.count >= b else {
       throw RLError(.shapeMismatch, op, "expected \(b) actions, got \(actions.count)")
     }
     let (nS, nA) = (mdp.stateCount, mdp.actionCount)
