@@ -97,6 +97,19 @@ func zeroMeanGaussian(logStd: Double = 0, hidden: [Int] = [8]) throws -> (Gaussi
     for t in a { #expect(t.goal.allSatisfy { $0 >= -0.5 && $0 < 0.5 }) }
   }
 
+  @Test func relabellingReproducesRecordedRewards() throws {
+    let (policy, theta) = try zeroMeanGaussian(logStd: -2, hidden: [4])
+    let task = try Navigation2D(goal: [0.05, -0.02])
+    let batch = try sampleBatch(task, policy: policy, parameters: theta, episodes: 3, seed: 2, dtype: .float64)
+    for traj in batch.trajectories() {
+      let again = try task.rewards(observations: traj.observations, actions: traj.actions)
+      for (a, b) in zip(again, traj.rewards) { #expect(abs(a - b) < 1e-12) }
+      let other = try Navigation2D(goal: [-0.4, 0.4]).rewards(observations: traj.observations, actions: traj.actions)
+      #expect(other != traj.rewards)
+    }
+    expectRLError(.shapeMismatch, containing: "navigation2D.rewards") { try task.rewards(observations: [0], actions: [0]) }
+  }
+
   @Test func badInputIsATypedError() throws {
     expectRLError(.shapeMismatch, containing: "goal") { try Navigation2D(goal: [1]) }
     expectRLError(.invalidArgument, containing: "horizon") { try Navigation2D(goal: [0, 0], horizon: 0) }

@@ -127,6 +127,30 @@ public struct Navigation2D: Sendable, Equatable, EpisodicEnvironment {
     }
     return StepOutcome(rewards: rewards, done: done)
   }
+
+  /// The reward of each recorded step under this task (hindsight relabelling): step i went from
+  /// `observations[i]` with `actions[i]` (as sampled, before clipping) to o + clip(a).
+  /// - Parameters: `observations` and `actions` flat `[n * 2]`, e.g. a ``Trajectory``'s.
+  /// - Throws: `RLError` naming `navigation2D.rewards` when the arrays are not both `[n * 2]`.
+  public func rewards(observations: [Double], actions: [Double]) throws -> [Double] {
+    guard observations.count == actions.count, observations.count % 2 == 0 else {
+      throw RLError(.shapeMismatch, "navigation2D.rewards", "observations (\(observations.count) numbers) and actions (\(actions.count)) must both be [n * 2]")
+    }
+    var out = [Double](repeating: 0, count: observations.count / 2)
+    for i in 0..<out.count {
+      let x = observations[2 * i] + Swift.min(Swift.max(actions[2 * i], -maxAction), maxAction)
+      let y = observations[2 * i + 1] + Swift.min(Swift.max(actions[2 * i + 1], -maxAction), maxAction)
+      let dx = x - goal[0], dy = y - goal[1]
+      let d2 = dx * dx + dy * dy
+      if let radius = sparseRadius {
+        let d = d2.squareRoot()
+        out[i] = d <= radius ? 1 - d : 0
+      } else {
+        out[i] = rewardForm == .distance ? -d2.squareRoot() : -d2
+      }
+    }
+    return out
+  }
 }
 
 /// A seeded family of 2D navigation tasks.
