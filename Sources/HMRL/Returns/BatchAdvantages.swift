@@ -1,0 +1,35 @@
+import HMTensor
+
+/// Returns, baseline and advantages of a ``Batch`` with the settings of DESIGN.md §5.
+public struct BatchAdvantages {
+  /// Discounted returns, `[B, T]`.
+  public let returns: [Double]
+  /// The fitted baseline, `[B, T]`.
+  public let baseline: LinearFeatureBaseline.Fit
+  /// GAE(λ) advantages, normalised when requested, `[B, T]` (0 on padding).
+  public let advantages: [Double]
+
+  /// The advantages as a tensor `[B, T]` in `dtype`.
+  public func advantageTensor(episodes: Int, steps: Int, dtype: DType = .float32) throws -> Tensor {
+    try Tensor(advantages, shape: [episodes, steps], dtype: dtype)
+  }
+}
+
+extension Batch {
+  /// Discounted returns, the linear feature baseline fitted on this batch, GAE(λ) and (by
+  /// default) pytorch-maml-rl's weighted normalisation. A failed baseline fit does not throw:
+  /// its zero baseline and ``LinearFeatureBaseline/Fit/warning`` are in the result.
+  /// - Throws: `RLError` for γ or λ outside [0, 1].
+  public func advantages(discount: Double = 0.99, lambda: Double = 1, normalize: Bool = true,
+                         baseline: LinearFeatureBaseline = LinearFeatureBaseline()) throws -> BatchAdvantages {
+    let b = episodeCount, t = horizon
+    let rewards = self.rewards.toArray(), masks = self.masks.toArray()
+    let returns = try discountedReturns(rewards: rewards, masks: masks, episodes: b, steps: t, discount: discount)
+    let fit = try baseline.fit(observations: observations.toArray(), returns: returns, masks: masks,
+                               episodes: b, steps: t, observationSize: observationSize)
+    var adv = try generalizedAdvantages(rewards: rewards, values: fit.values, masks: masks, episodes: b, steps: t,
+                                        discount: discount, lambda: lambda)
+    if normalize { adv = try normalizeAdvantages(adv, masks: masks, episodes: b, steps: t) }
+    return BatchAdvantages(returns: returns, baseline: fit, advantages: adv)
+  }
+}
