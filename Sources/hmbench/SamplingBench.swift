@@ -23,7 +23,7 @@ struct SamplingBenchmark: ParsableCommand {
   @Option(help: "Path of jax_maml_nav.py.") var jaxScript = "../shared/bench/jax_maml_nav.py"
 
   func run() throws {
-    retainFreedMemory()
+    HeapTuning.keepFreedMemoryForReuse()
     let policy = try GaussianMLPPolicy(observationSize: 2, actionSize: 2, hidden: [100, 100])
     var rng = RandomStream(seed: 0, stream: [0])
     let theta = try policy.initialParameters(using: &rng)
