@@ -29,6 +29,10 @@ public final class Registry {
     r.add(FilePrimitives.all)
     r.add(TensorPrimitives.all)
     r.add(Differentiation.all)
+    r.add(MazePrimitives.all)
+    r.add(TabularPrimitives.all)
+    r.add(DivergencePrimitives.all)
+    r.add(MetricPrimitives.all)
     r.installers.append(TensorOperators.install)
     return r
   }
