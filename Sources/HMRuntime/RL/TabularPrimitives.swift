@@ -72,6 +72,22 @@ enum TabularPrimitives {
     return (transitions, rewards)
   }
 
+  /// For each state, actions[t*][s] with t* the latest step whose optimal value equals the
+  /// step-0 value (relative tolerance 1e-12). With γ = 1 the step-0 optimum is often indifferent
+  /// between moving and idling (there is time left); at t* there is no slack, so the action
+  /// makes progress: the policy greedy paths and `show` should follow.
+  static func leastSlackActions(_ solution: OptimalSolution, stateCount: Int) -> [Int] {
+    guard let first = solution.values.first, !solution.actions.isEmpty else { return [Int](repeating: 0, count: stateCount) }
+    return (0..<stateCount).map { s in
+      var t = 0
+      for k in stride(from: solution.actions.count - 1, through: 0, by: -1) {
+        let v = solution.values[k][s], v0 = first[s]
+        if abs(v - v0) <= 1e-12 * max(1, abs(v0)) { t = k; break }
+      }
+      return solution.actions[t][s]
+    }
+  }
+
   static let all: [Primitive] = [
     Primitive("tabular_mdp", [ParameterSpec("P", .optional(.list), default: .nil, doc: "transition table P[s][a][s']"),
                               ParameterSpec("R", .optional(.list), default: .nil, doc: "rewards R[s][a] (or R[s][a][s']); zeros by default"),
@@ -152,11 +168,11 @@ enum TabularPrimitives {
     },
     Primitive("value_iteration", [ParameterSpec("mdp", RLValues.mdpLike)], returns: "a record {values, actions, expected_return, policy}",
               category: "tabular",
-              doc: "Finite-horizon value iteration (exact, O(H·S²·A)): optimal values[t][s] for t = 0…H, the non-stationary optimal actions[t][s] (lowest index on ties), the optimal expected return from p₀, and `policy`, the deterministic policy of the first step's actions.",
+              doc: "Finite-horizon value iteration (exact, O(H·S²·A)): optimal values[t][s] for t = 0…H, the non-stationary optimal actions[t][s] (lowest index on ties), the optimal expected return from p₀, and `policy`, a stationary deterministic policy that plays, in each state, the optimal action of the latest step from which that state still attains its step-0 optimal value (so with γ = 1 and a sparse goal it walks straight there instead of idling; the exact non-stationary optimum is `actions`).",
               example: "let corridor = maze(\"######\\n#S..G#\\n######\", horizon: 10, gamma: 0.9)\nprint(value_iteration(corridor).expected_return)  # 0.81") { c in
       let mdp = try RLValues.mdp(c[0], c)
       let solution = valueIteration(mdp)
-      let policy = try RLValues.run(c) { try solution.firstStepPolicy(actionCount: mdp.actionCount) }
+      let policy = try RLValues.run(c) { try TabularPolicy.deterministic(actions: leastSlackActions(solution, stateCount: mdp.stateCount), actionCount: mdp.actionCount) }
       return RLValues.record([("values", RLValues.matrix(solution.values, c.vm)),
                               ("actions", c.vm.heap.makeList(solution.actions.map { RLValues.list($0, c.vm) })),
                               ("expected_return", Value(solution.expectedReturn)),
