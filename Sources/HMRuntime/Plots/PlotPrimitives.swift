@@ -81,6 +81,16 @@ enum PlotPrimitives {
         return second.isNil ? Series(c.vm.str(e.key), y: ys) : Series(c.vm.str(e.key), x: try numbers(second, c, "xs"), y: ys)
       }
     }
+    if !second.isNil, isSeriesList(data), isSeriesList(second) {  // one xs per series
+      let xsList = try data.listObject.items.enumerated().map { try numbers($1, c, "xs[\($0)]") }
+      let ysList = try second.listObject.items.enumerated().map { try numbers($1, c, "ys[\($0)]") }
+      guard xsList.count == ysList.count else { throw c.error("\(xsList.count) x series but \(ysList.count) y series") }
+      let names = try labels(c[2], count: ysList.count, c)
+      return try (0..<ysList.count).map { i in
+        guard xsList[i].count == ysList[i].count else { throw c.error("xs[\(i)] has \(xsList[i].count) values but ys[\(i)] has \(ysList[i].count)") }
+        return Series(names[i], x: xsList[i], y: ysList[i])
+      }
+    }
     var xs: [Double]? = nil
     var ysList: [[Double]]
     if second.isNil {
@@ -99,7 +109,7 @@ enum PlotPrimitives {
 
   static let seriesParameters = [
     ParameterSpec("data", .oneOf([.list, .map, .range, .object("tensor")]),
-                  doc: "ys; or xs (with `ys`); or a list of series; or a record {name: ys}; or a list of records (a log) with `x:`/`y:` columns"),
+                  doc: "ys; or xs (with `ys`); or a list of series (with `ys`: one xs for all, or one per series); or a record {name: ys}; or a list of records (a log) with `x:`/`y:` columns"),
     ParameterSpec("ys", .optional(.oneOf([.list, .range, .object("tensor")])), default: .nil, doc: "y values (or a list of series) when `data` holds the xs"),
     ParameterSpec("label", .optional(.oneOf([.string, .list])), default: .nil, doc: "series name(s) for the legend"),
     ParameterSpec("x", .optional(.string), default: .nil, doc: "with a list of records: the x column (default: row number)"),

@@ -33,6 +33,7 @@ public final class Registry {
     r.add(TabularPrimitives.all)
     r.add(DivergencePrimitives.all)
     r.add(MetricPrimitives.all)
+    r.add(MetricTheoryPrimitives.all)
     r.add(PlotPrimitives.all)
     r.add(TablePrimitives.all)
     r.installers.append(TensorOperators.install)
