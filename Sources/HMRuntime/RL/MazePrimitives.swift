@@ -120,7 +120,7 @@ enum MazePrimitives {
       let ts = try trajectories(m, path: c[0], trajectories: c[1], c)
       return c.vm.heap.makeString(try RLValues.run(c) { try m.render(trajectories: ts, glyphs: c.bool(2) ? .ascii : .unicode) })
     },
-    Primitive("save_svg", [ParameterSpec("maze", .object("maze")), ParameterSpec("path", .string)] + pathParameters +
+    Primitive("save_svg", [ParameterSpec("maze", .object("maze")), ParameterSpec("file", .string)] + pathParameters +
               [ParameterSpec("cell_size", .number, default: .float(24), doc: "side of a cell in SVG units")],
               category: "environments",
               doc: "Writes the maze (and paths) as a standalone SVG file, atomically: cells as squares, trajectories as coloured polylines.",
