@@ -68,8 +68,10 @@ enum PlotOutput {
     if !o.title.isEmpty { f.title = o.title }
     if !o.xLabel.isEmpty { f.xLabel = o.xLabel }
     if !o.yLabel.isEmpty { f.yLabel = o.yLabel }
-    if let w = o.width, w < 1 { throw c.error("width must be positive, got \(w)") }
-    if let h = o.height, h < 1 { throw c.error("height must be positive, got \(h)") }
+    // Limits keep a typo from allocating gigabytes: characters in the terminal, pixels in SVG.
+    let (maxWidth, maxHeight) = o.file == nil ? (1000, 500) : (20_000, 20_000)
+    if let w = o.width, !(1...maxWidth).contains(w) { throw c.error("width must be in 1...\(maxWidth), got \(w)") }
+    if let h = o.height, !(1...maxHeight).contains(h) { throw c.error("height must be in 1...\(maxHeight), got \(h)") }
     if let file = o.file {
       let svg = try run(c) { try f.renderSVG(width: Double(o.width ?? 640), height: Double(o.height ?? 400)) }
       try FilePrimitives.writeAtomically(svg, to: file)

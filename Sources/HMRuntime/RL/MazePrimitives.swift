@@ -28,7 +28,8 @@ enum MazePrimitives {
   static func trajectories(_ m: GridMaze, path: Value, trajectories: Value, _ call: NativeCall) throws -> [[Int]] {
     var out: [[Int]] = []
     if !path.isNil {
-      if path.tag == .object, path.nativeObject.payload is PolicyBox || path.tag == .list && path.listObject.items.first?.tag == .list {
+      let isPolicy = path.tag == .object ? path.nativeObject.payload is PolicyBox : path.tag == .list && path.listObject.items.first?.tag == .list
+      if isPolicy {
         let policy = try RLValues.policy(path, call, "path")
         out.append(try RLValues.run(call) { try m.greedyPath(policy) })
       } else {
