@@ -19,6 +19,22 @@ struct RLBindingTests {
     do { try hm.evaluate(code); return nil } catch { return error.items.first?.message }
   }
 
+  /// Whether rsvg-convert (Debian's librsvg2-bin) renders the SVG file to a non-empty PNG;
+  /// true when the tool is absent (the HMPlot tests record that case).
+  func rsvgRenders(_ path: String) -> Bool {
+    let tool = "/usr/bin/rsvg-convert"
+    guard FileManager.default.isExecutableFile(atPath: tool) else { return true }
+    let png = path + ".png"
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: tool)
+    process.arguments = [path, "-o", png]
+    do { try process.run() } catch { return false }
+    process.waitUntilExit()
+    defer { try? FileManager.default.removeItem(atPath: png) }
+    let size = (try? FileManager.default.attributesOfItem(atPath: png)[.size] as? Int) ?? 0
+    return process.terminationStatus == 0 && size > 0
+  }
+
   static let map = """
     let map = \"\"\"
       #########
@@ -62,12 +78,16 @@ struct RLBindingTests {
       #########
 
       """)
+    out = ""
+    try hm.evaluate("let slippery = maze(\"#######\\n#S....#\\n#.###.#\\n#....G#\\n#######\", horizon: 20, slip: true)\nshow(slippery, trajectories: [[0, 1, 2, 3, 4, 6], [0, 5, 7]], style: \"ascii\")")
+    #expect(out == "#######\n#S>>>v#\n#v###.#\n#....G#\n#######\n")
     let props = try hm.evaluate("[m.width, m.height, m.states, m.actions, m.start, m.goal, m.horizon, len(goal_tasks(m))]")
     #expect(props == .list([.int(9), .int(5), .int(15), .int(4), .int(0), .int(9), .int(30), .int(14)]))
     let path = "/tmp/hm_rl_binding_maze_\(getpid()).svg"
     try hm.evaluate("save_svg(m, \"\(path)\", path: value_iteration(m).policy)")
     let svg = try String(contentsOfFile: path, encoding: .utf8)
     #expect(svg.hasPrefix("<?xml") && svg.contains("<svg") && svg.contains("polyline"))
+    #expect(rsvgRenders(path))
     try? FileManager.default.removeItem(atPath: path)
   }
 
@@ -245,6 +265,7 @@ struct RLBindingTests {
     for name in ["curve", "scatter", "hist", "bar", "heat"] {
       let svg = try String(contentsOfFile: "\(dir)/\(name).svg", encoding: .utf8)
       #expect(svg.contains("<svg") && svg.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("</svg>"), "\(name).svg")
+      #expect(rsvgRenders("\(dir)/\(name).svg"), "\(name).svg does not render")
     }
     #expect(try String(contentsOfFile: "\(dir)/table.md", encoding: .utf8).contains("| it | pre | post |"))
     try? FileManager.default.removeItem(atPath: dir)
@@ -264,6 +285,7 @@ struct RLBindingTests {
     #expect(md.contains("Seed 5") && md.contains("\"mdps\":10") && md.contains("| d_E |"))
     for f in ["bounds_scatter.svg", "triangle_slack_hist.svg"] {
       #expect(try String(contentsOfFile: "\(dir)/\(f)", encoding: .utf8).contains("<svg"), "\(f)")
+      #expect(rsvgRenders("\(dir)/\(f)"), "\(f) does not render")
     }
     #expect(out.contains("wrote \(dir)/summary.csv"))
     // The primitive: sqrt J and d_P never violate an axiom; both JS bounds hold.

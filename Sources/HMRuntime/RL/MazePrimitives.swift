@@ -38,7 +38,16 @@ enum MazePrimitives {
     }
     if !trajectories.isNil {
       guard trajectories.tag == .list else { throw call.error("trajectories must be a list of state lists") }
-      for (i, t) in trajectories.listObject.items.enumerated() { out.append(try RLValues.states(t, call, "trajectories[\(i)]")) }
+      for (i, t) in trajectories.listObject.items.enumerated() {
+        // An episode record from `sample_episode`: its states and the state it ended in.
+        if t.tag == .map, let states = try t.mapObject.get(call.vm.heap.intern("states")) {
+          var path = try RLValues.states(states, call, "trajectories[\(i)].states")
+          if let last = try t.mapObject.get(call.vm.heap.intern("final_state")), last.tag == .int { path.append(last.int) }
+          out.append(path)
+        } else {
+          out.append(try RLValues.states(t, call, "trajectories[\(i)]"))
+        }
+      }
     }
     return out
   }
@@ -50,7 +59,7 @@ enum MazePrimitives {
   static let pathParameters = [
     ParameterSpec("path", .optional(.oneOf([.object("policy"), .list, .range])), default: .nil,
                   doc: "a policy (its greedy path from the start is drawn) or a list of states"),
-    ParameterSpec("trajectories", .optional(.list), default: .nil, doc: "a list of state sequences to draw"),
+    ParameterSpec("trajectories", .optional(.list), default: .nil, doc: "state sequences to draw, or episodes from `sample_episode`"),
   ]
 
   static let all: [Primitive] = [
