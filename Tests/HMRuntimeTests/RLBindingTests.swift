@@ -139,7 +139,7 @@ struct RLBindingTests {
       var total = 0.0
       var sq = 0.0
       for i in 0..2000 {
-        let r = sample_episode(mdp, a, seed: 100 + i)["return"]
+        let r = sample_episode(mdp, a, seed: 100 + i).discounted_return
         total += r
         sq += r * r
       }

@@ -257,15 +257,15 @@ enum TabularPrimitives {
       return Value(try RLValues.run(c) { try p.greedyAction(at: c.int(0)) })
     },
     Primitive("sample_episode", [ParameterSpec("mdp", RLValues.mdpLike), ParameterSpec("policy", RLValues.policyLike), RLValues.seedParameter],
-              returns: "a record {states, actions, rewards, final_state, terminated, return}", category: "tabular",
-              doc: "One episode of the policy in the MDP (at most H decisions; it stops on entering a terminal state). `return` is the discounted sum of rewards.",
+              returns: "a record {states, actions, rewards, final_state, terminated, discounted_return}", category: "tabular",
+              doc: "One episode of the policy in the MDP (at most H decisions; it stops on entering a terminal state). `discounted_return` is Σₜ γᵗ rₜ; `show(maze, trajectories: [episode])` draws it.",
               example: "\(chain)\nprint(sample_episode(mdp, uniform_policy(mdp), seed: 1).states)") { c in
       let mdp = try RLValues.mdp(c[0], c), p = try RLValues.policy(c[1], c)
       try checkPolicy(mdp, p, c)
       let e = try RLValues.withGenerator(c, seedIndex: 2) { g in try sampleEpisode(mdp, p, using: &g) }
       return RLValues.record([("states", RLValues.list(e.states, c.vm)), ("actions", RLValues.list(e.actions, c.vm)),
                               ("rewards", RLValues.list(e.rewards, c.vm)), ("final_state", Value(e.finalState)),
-                              ("terminated", Value(e.terminated)), ("return", Value(e.discountedReturn(discount: mdp.discount)))], c.vm)
+                              ("terminated", Value(e.terminated)), ("discounted_return", Value(e.discountedReturn(discount: mdp.discount)))], c.vm)
     },
   ]
 }
