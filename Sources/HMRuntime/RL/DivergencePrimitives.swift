@@ -72,7 +72,7 @@ enum DivergencePrimitives {
               example: "print(js([1, 0], [0, 1]) == log(2))  # true\nlet e = js(gaussian([0], [1]), gaussian([1], [1]), samples: 2000, seed: 1)\nprint(e.value > 0, e.std_error < 0.01)  # true true") { c in
       if let p = gaussian(c[0]), let q = gaussian(c[1]) {
         let base = try RLValues.base(c, 2)
-        guard c.int(3) >= 1 else { throw c.error("samples must be >= 1, got \(c.int(3))") }
+        guard (1...100_000_000).contains(c.int(3)) else { throw c.error("samples must be in 1...100000000, got \(c.int(3))") }
         return RLValues.estimate(try RLValues.withGenerator(c, seedIndex: 4) { g in try jensenShannon(p, q, samples: c.int(3), base: base, using: &g) }, c.vm)
       }
       return try categorical(c, .jensenShannon) { try jensenShannon($0, $1, base: $2) }

@@ -178,6 +178,7 @@ enum MazePrimitives {
               returns: "a list of bandits", category: "environments",
               doc: "`count` k-armed Bernoulli bandits with arm means uniform in [0, 1]. A bandit is a one-state MDP: `value_iteration(b)` and the metrics accept it.",
               example: "let family = bandit_family(3, arms: 2, seed: 1)\nprint(len(family), len(family[0].arm_means))  # 3 2") { c in
+      guard c.int(0) <= 1_000_000, c.int(1) <= 100_000 else { throw c.error("at most 1 000 000 bandits of 100 000 arms") }
       let family = try RLValues.withGenerator(c, seedIndex: 3) { g in try banditFamily(count: c.int(0), arms: c.int(1), horizon: c.int(2), using: &g) }
       return c.vm.heap.makeList(family.map { c.vm.heap.makeObject(BanditBox($0)) })
     },

@@ -87,6 +87,7 @@ enum MetricPrimitives {
               returns: "a list of states", category: "metrics",
               doc: "`count` states drawn independently from a distribution, for the §II rule.",
               example: "print(len(sample_states([0.5, 0.5], 10, seed: 1)))  # 10") { c in
+      guard c.int(1) <= 100_000_000 else { throw c.error("count must be at most 100000000, got \(c.int(1))") }
       let d = try RLValues.vector(c[0], c, "distribution")
       return RLValues.list(try RLValues.withGenerator(c, seedIndex: 2) { g in try sampleStates(from: d, count: c.int(1), using: &g) }, c.vm)
     },

@@ -41,7 +41,10 @@ enum MetricTheoryPrimitives {
       config.equivalentPairProbability = c.double(3)
       guard c.int(4) >= 3, c.int(5) >= 2 else { throw c.error("max_states must be >= 3 and max_horizon >= 2, got \(c.int(4)) and \(c.int(5))") }
       guard c.int(4) <= 64, c.int(5) <= 1000 else { throw c.error("max_states must be <= 64 and max_horizon <= 1000") }
-      guard c.int(0) * c.int(1) <= 10_000_000, c.int(2) <= 10_000_000 else { throw c.error("at most 10 000 000 triples of each kind") }
+      guard (1...10_000_000).contains(c.int(0)), (1...10_000_000).contains(c.int(1)), (0...10_000_000).contains(c.int(2)),
+            c.int(0) * c.int(1) <= 10_000_000 else {
+        throw c.error("mdps and triples_per_mdp must be >= 1, distribution_triples >= 0, and at most 10 000 000 triples of each kind")
+      }
       config.stateCounts = 3...c.int(4); config.horizons = 2...c.int(5)
       config.tolerance = c.double(6)
       guard c.int(7) >= 0 else { throw c.error("seed must be non-negative, got \(c.int(7))") }

@@ -30,7 +30,7 @@ enum TabularPrimitives {
   /// or [next, reward].
   static func tabulate(states nS: Int, actions nA: Int, step: Value, _ c: NativeCall) throws -> (transitions: [Double], rewards: [Double]) {
     guard nS >= 1, nA >= 1 else { throw c.error("states and actions must be >= 1, got \(nS) and \(nA)") }
-    guard nS * nA * nS <= 4_000_000 else { throw c.error("\(nS) states × \(nA) actions is too large for dense tables (at most 4 000 000 entries)") }
+    guard nS <= 4_000_000, nA <= 4_000_000, nS * nA <= 4_000_000, nS * nA * nS <= 4_000_000 else { throw c.error("\(nS) states × \(nA) actions is too large for dense tables (at most 4 000 000 entries)") }
     var transitions = [Double](repeating: 0, count: nS * nA * nS)
     var rewards = [Double](repeating: 0, count: nS * nA)
     try c.vm.withRoots([step]) {
