@@ -136,6 +136,18 @@ enum MetricPrimitives {
         try equivalencePolicyMetricEstimate(mdp, a, b, episodes: c.int(3), base: base, using: &g)
       }, c.vm)
     },
+    Primitive("pairwise_equivalence_estimates", [mdpParameter, ParameterSpec("policies", .list), ParameterSpec("episodes", .int, default: .int(1000)),
+                                                 RLValues.baseParameter, RLValues.seedParameter],
+              returns: "an N×N matrix", category: "metrics",
+              doc: "Monte-Carlo estimates of d_E for every pair of N policies (Ŝ' from each pair's samples; each policy's episodes sampled once).",
+              example: "\(example)\nprint(pairwise_equivalence_estimates(ex.mdp, [ex.theta, ex.phi], episodes: 200, seed: 1)[0][1])") { c in
+      let mdp = try RLValues.mdp(c[0], c)
+      let ps = try policyList(c[1], c, mdp)
+      let base = try RLValues.base(c, 3)
+      return RLValues.matrix(try RLValues.withGenerator(c, seedIndex: 4) { g in
+        try pairwiseEquivalencePolicyMetricEstimates(mdp, ps, episodes: c.int(2), base: base, using: &g)
+      }, c.vm)
+    },
     Primitive("pairwise_divergence_estimates", [mdpParameter, ParameterSpec("policies", .list), ParameterSpec("episodes", .int, default: .int(1000)),
                                                 aggregateParameter, RLValues.baseParameter, RLValues.seedParameter],
               returns: "a record {value, std_error} of N×N matrices", category: "metrics",

@@ -178,6 +178,21 @@ enum TabularPrimitives {
                               ("expected_return", Value(solution.expectedReturn)),
                               ("policy", RLValues.makePolicy(policy, c.vm))], c.vm)
     },
+    Primitive("discounted_values", [ParameterSpec("mdp", RLValues.mdpLike),
+                                    ParameterSpec("policy", .optional(RLValues.policyLike), default: .nil, doc: "a policy to evaluate; nil for the optimum")],
+              returns: "a record {values, policy}", category: "tabular",
+              doc: "Infinite-horizon values for γ < 1, ignoring the horizon: V^π by a linear solve when a policy is given, else V* by value iteration (to 1e-10) with its greedy stationary `policy`. Refused for γ = 1 and for step-dependent (minigrid) rewards.",
+              example: "let m = maze(\"######\\n#S..G#\\n######\", gamma: 0.9)\nprint(discounted_values(m).values)  # [0.81, 0.9, 1.0, 0.0]") { c in
+      let mdp = try RLValues.mdp(c[0], c)
+      if c.isGiven(1) {
+        let p = try RLValues.policy(c[1], c)
+        try checkPolicy(mdp, p, c)
+        return RLValues.record([("values", RLValues.list(try RLValues.run(c) { try discountedPolicyEvaluation(mdp, p) }, c.vm)),
+                                ("policy", RLValues.makePolicy(p, c.vm))], c.vm)
+      }
+      let r = try RLValues.run(c) { try discountedValueIteration(mdp) }
+      return RLValues.record([("values", RLValues.list(r.values, c.vm)), ("policy", RLValues.makePolicy(r.policy, c.vm))], c.vm)
+    },
     Primitive("policy_evaluation", [ParameterSpec("mdp", RLValues.mdpLike), ParameterSpec("policy", RLValues.policyLike)],
               returns: "a record {values, expected_return}", category: "tabular",
               doc: "Exact finite-horizon evaluation of a tabular policy: values[t][s] (t = 0…H) and the expected (discounted) return from p₀.",
