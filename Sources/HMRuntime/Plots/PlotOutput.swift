@@ -20,7 +20,7 @@ enum PlotOutput {
                   doc: "\"auto\" (from the terminal: Unicode and colour only on a UTF-8 TTY), \"unicode\", \"ascii\" or \"colour\""),
   ]
 
-  /// Index of the first common parameter for a primitive with `own` parameters of its own.
+  /// The common parameters, read from a call (`options(call, from: index of "title")`).
   struct Options {
     var title: String, xLabel: String, yLabel: String
     var file: String?

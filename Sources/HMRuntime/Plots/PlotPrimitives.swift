@@ -67,7 +67,7 @@ enum PlotPrimitives {
 
   /// The series of `plot` and `scatter`: (ys), (xs, ys), ([ys…]), (xs, [ys…]), ({name: ys}),
   /// or (rows, x: column, y: columns).
-  static func series(_ c: NativeCall, kind: String) throws -> [Series] {
+  static func series(_ c: NativeCall) throws -> [Series] {
     let data = c[0], second = c[1]
     if isRecordList(data) {
       let t = try table(data, c)
@@ -122,7 +122,7 @@ enum PlotPrimitives {
               category: "plots",
               doc: "A line plot of one or several series, drawn inline in the terminal (a Braille canvas, 2×4 dots per cell; ASCII in a pipe) or written as SVG with `file:`. Accepts ys, (xs, ys), several series, a record of named series, or a learner's log (a list of records) by column names. NaN and nil values break the line.",
               example: "plot([1, 4, 9, 16], label: \"squares\", title: \"Growth\", \(asciiSmall))\nlet log = [{it: 1, pre: -20.5, post: -9.8}, {it: 2, pre: -18.0, post: -7.5}]\nplot(log, x: \"it\", y: [\"pre\", \"post\"], file: \"/tmp/hm_doc_plot.svg\")") { c in
-      var s = try series(c, kind: "plot")
+      var s = try series(c)
       if c.isGiven(5) || c.isGiven(6) {
         guard s.count == 1, c.isGiven(5), c.isGiven(6) else { throw c.error("lower: and upper: go together, with one series") }
         s[0].lower = try numbers(c[5], c, "lower"); s[0].upper = try numbers(c[6], c, "upper")
@@ -133,7 +133,7 @@ enum PlotPrimitives {
     Primitive("scatter", seriesParameters + PlotOutput.common, category: "plots",
               doc: "A scatter plot: one dot per (x, y) point, several series told apart by colour or markers (o + x * # @). Same data forms as `plot`.",
               example: "scatter([0.1, 0.4, 0.8], [0.2, 0.3, 0.9], label: \"tasks\", \(asciiSmall))") { c in
-      let s = try series(c, kind: "scatter")
+      let s = try series(c)
       let f = try PlotOutput.run(c) { try Figure.scatter(s) }
       return try PlotOutput.emit(f, try PlotOutput.options(c, from: 5), c)
     },
