@@ -39,6 +39,13 @@ enum TablePrimitives {
       try FilePrimitives.writeAtomically(text.hasSuffix("\n") ? text : text + "\n", to: c.string(0))
       return .nil
     },
+    Primitive("write_jsonl", [ParameterSpec("path", .string), ParameterSpec("rows", .oneOf([.list, .map]))],
+              category: "tables",
+              doc: "Writes records as JSON lines (one object per row, keys in column order; non-finite numbers and missing fields as null), atomically.",
+              example: "\(rows)\nwrite_jsonl(\"/tmp/hm_doc_rows.jsonl\", rows)") { c in
+      try FilePrimitives.writeAtomically(try rowsTable(c, 1).jsonLines(), to: c.string(0))
+      return .nil
+    },
     Primitive("show", [ParameterSpec("x", .any)] + MazePrimitives.pathParameters +
               [ParameterSpec("style", .string, default: .string("auto"), doc: "\"auto\" (from the terminal), \"unicode\" or \"ascii\"")],
               category: "tables",
