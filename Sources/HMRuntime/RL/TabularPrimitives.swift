@@ -20,6 +20,14 @@ enum TabularPrimitives {
               example: "\(chain)\nprint(mdp.\(name))") { c in try body(c, try mdpReceiver(c)) }
   }
 
+  /// Tables of shape [H+1][S] come back to hm as lists: refuse sizes that would take gigabytes.
+  static func checkTableSize(_ mdp: TabularMDP, _ c: NativeCall) throws {
+    let cells = (mdp.horizon + 1) * mdp.stateCount
+    guard cells <= 20_000_000 else {
+      throw c.error("(H+1)·S = \(cells) values per table is too many to return (at most 20 000 000): lower the horizon")
+    }
+  }
+
   static func checkPolicy(_ mdp: TabularMDP, _ p: TabularPolicy, _ c: NativeCall) throws {
     guard p.stateCount == mdp.stateCount, p.actionCount == mdp.actionCount else {
       throw c.error("the policy is \(p.stateCount)×\(p.actionCount) (states × actions) but the mdp has \(mdp.stateCount) states and \(mdp.actionCount) actions")
@@ -171,6 +179,7 @@ enum TabularPrimitives {
               doc: "Finite-horizon value iteration (exact, O(H·S²·A)): optimal values[t][s] for t = 0…H, the non-stationary optimal actions[t][s] (lowest index on ties), the optimal expected return from p₀, and `policy`, a stationary deterministic policy that plays, in each state, the optimal action of the latest step from which that state still attains its step-0 optimal value (so with γ = 1 and a sparse goal it walks straight there instead of idling; the exact non-stationary optimum is `actions`).",
               example: "let corridor = maze(\"######\\n#S..G#\\n######\", horizon: 10, gamma: 0.9)\nprint(value_iteration(corridor).expected_return)  # 0.81") { c in
       let mdp = try RLValues.mdp(c[0], c)
+      try checkTableSize(mdp, c)
       let solution = valueIteration(mdp)
       let policy = try RLValues.run(c) { try TabularPolicy.deterministic(actions: leastSlackActions(solution, stateCount: mdp.stateCount), actionCount: mdp.actionCount) }
       return RLValues.record([("values", RLValues.matrix(solution.values, c.vm)),
@@ -199,6 +208,7 @@ enum TabularPrimitives {
               example: "\(chain)\nprint(policy_evaluation(mdp, uniform_policy(mdp)).expected_return)  # 0.875") { c in
       let mdp = try RLValues.mdp(c[0], c), p = try RLValues.policy(c[1], c)
       try checkPolicy(mdp, p, c)
+      try checkTableSize(mdp, c)
       let e = try RLValues.run(c) { try policyEvaluation(mdp, p) }
       return RLValues.record([("values", RLValues.matrix(e.values, c.vm)), ("expected_return", Value(e.expectedReturn))], c.vm)
     },
@@ -208,6 +218,7 @@ enum TabularPrimitives {
               example: "\(chain)\nprint(occupancy(mdp, uniform_policy(mdp)).total)  # [1.75, 1.25]") { c in
       let mdp = try RLValues.mdp(c[0], c), p = try RLValues.policy(c[1], c)
       try checkPolicy(mdp, p, c)
+      try checkTableSize(mdp, c)
       let v = try RLValues.run(c) { try stateVisitation(mdp, p) }
       return RLValues.record([("per_step", RLValues.matrix(v.perStep, c.vm)), ("total", RLValues.list(v.total, c.vm)),
                               ("averaged", RLValues.list(v.averagedOverSteps, c.vm))], c.vm)
