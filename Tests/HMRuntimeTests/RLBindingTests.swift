@@ -271,6 +271,17 @@ struct RLBindingTests {
     try? FileManager.default.removeItem(atPath: dir)
   }
 
+  @Test func helpAndCompletionKnowTheNewTypes() throws {
+    let hm = Interpreter(output: { _ in })
+    #expect(hm.help(for: "policy_divergence")?.contains("Def. 4") == true)
+    #expect(hm.help(for: "maze.render")?.contains("ascii") == true)
+    try hm.evaluate("let m = maze(\"#S.G#\")\nlet pi = uniform_policy(m)")
+    #expect(hm.completions(for: "m.gr") == ["greedy_path"])
+    #expect(hm.completions(for: "pi.gr") == ["greedy"])
+    #expect(try hm.evaluate("repr(m)") == .string("<maze 5×1, 3 states, horizon 50, sparse>"))
+    #expect(try hm.evaluate("type(pi)") == .string("policy"))
+  }
+
   @Test func metricTheoryScriptRunsWithTinySettings() throws {
     var out = ""
     let hm = Interpreter(output: { out += $0 })
