@@ -29,6 +29,13 @@ public final class Registry {
     r.add(FilePrimitives.all)
     r.add(TensorPrimitives.all)
     r.add(Differentiation.all)
+    r.add(MazePrimitives.all)
+    r.add(TabularPrimitives.all)
+    r.add(DivergencePrimitives.all)
+    r.add(MetricPrimitives.all)
+    r.add(MetricTheoryPrimitives.all)
+    r.add(PlotPrimitives.all)
+    r.add(TablePrimitives.all)
     r.installers.append(TensorOperators.install)
     return r
   }
