@@ -29,6 +29,8 @@ public final class Registry {
     r.add(FilePrimitives.all)
     r.add(TensorPrimitives.all)
     r.add(Differentiation.all)
+    r.add(PolicyModelPrimitives.all)
+    r.add(SamplingPrimitives.all)
     r.add(MazePrimitives.all)
     r.add(TabularPrimitives.all)
     r.add(DivergencePrimitives.all)

@@ -26,10 +26,22 @@ enum Differentiation {
       }
       return (vm.heap.makeList(xs.map { vm.makeTensor($0) }), xs, .list)
     }
-    throw RuntimeError("grad: can differentiate with respect to a tensor, a number or a list of tensors, not \(v.typeNameWithArticle)")
+    if v.tag == .map {
+      var xs: [Tensor] = []
+      var names: [String] = []
+      for (k, item) in v.mapObject.entries {
+        guard let name = k.string, let t = TensorConversion.tensor(of: item) else {
+          throw RuntimeError("grad: a record argument must map names to tensors (a parameter record)")
+        }
+        names.append(name)
+        xs.append(t.requiresGrad ? t : t.variable())
+      }
+      return (vm.heap.makeMap(zip(names, xs).map { ($0, vm.makeTensor($1)) }), xs, .record(names))
+    }
+    throw RuntimeError("grad: can differentiate with respect to a tensor, a number, a list of tensors or a parameter record, not \(v.typeNameWithArticle)")
   }
 
-  enum Shape { case tensor, number, list }
+  enum Shape { case tensor, number, list, record([String]) }
 
   /// Runs f with argument `argnum` differentiable; returns (value, gradient) as hm values.
   static func evaluate(_ f: Value, _ call: NativeCall, argnum: Int) throws -> (Value, Value) {
@@ -55,6 +67,7 @@ enum Differentiation {
     case .tensor: g = vm.makeTensor(grads[0])
     case .number: g = Value(grads[0].scalar ?? 0)  // a number in, a number out (nested grads see tensors)
     case .list: g = vm.heap.makeList(grads.map { vm.makeTensor($0) })
+    case .record(let names): g = vm.heap.makeMap(zip(names, grads).map { ($0, vm.makeTensor($1)) })
     }
     return (result, g)
   }
