@@ -27,6 +27,11 @@ struct ScriptSmokeTests {
     #expect(!out.isEmpty)
   }
 
+  @Test func pairwiseDivergenceBenchmarkAgreesWithTheNaiveLoop() throws {
+    let out = try run("scripts/benchmarks/pairwise_divergence.hm", ["4", "8"])
+    #expect(out.contains("    4 ") && out.contains("    8 "), "\(out)")
+  }
+
   @Test("benchmark ports print their peers' check values", arguments: [
     ("strjoin", "488890"), ("strcat", "488890"), ("closure", "15000000"),
   ])

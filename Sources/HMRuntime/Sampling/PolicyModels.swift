@@ -1,5 +1,9 @@
 import HMRL
 import HMTensor
+#if canImport(Glibc)
+import Glibc
+#endif
+
 
 /// A differentiable policy family (parameters are separate, explicit records of tensors, so an
 /// adapted θ' is just another record).
@@ -32,7 +36,11 @@ final class PolicyModelBox: NativeObject {
   init(_ model: PolicyModel) { self.model = model }
   var typeName: String { "policy_model" }
   func describe(width: Int) -> String {
-    model.with { "<\(model.name): \($0.observationSize) observation numbers → \($0.actionSize) action numbers>" }
+    switch model {
+    case .gaussian(let p): return "<gaussian_mlp: \(p.observationSize) observation numbers → \(p.actionSize) action numbers>"
+    case .categorical(let p): return "<categorical_mlp: \(p.observationSize) observation numbers → \(p.actionCount) actions>"
+    case .softmax(let p): return "<softmax_policy: \(p.stateCount) states × \(p.actionCount) actions>"
+    }
   }
 }
 
@@ -68,7 +76,7 @@ enum PolicyModelPrimitives {
   static func sizes(_ c: NativeCall, observations: Int, actions: Int) throws -> (Int, Int) {
     // A maze or goal task gives its sizes (one-hot observations, 4 actions).
     if let env = try? SamplingPrimitives.environment(c[0], c), case .tabular(let t) = env {
-      return (t.observationSize, t.actionSize)
+      return (t.observationSize, t.mdp.actionCount)
     }
     guard c[0].tag == .int else { throw c.error("give the observation size (an int) or a maze") }
     return (c.int(0), c[actions].tag == .int ? c[actions].int : 0)
@@ -105,7 +113,7 @@ enum PolicyModelPrimitives {
               doc: "A tabular softmax policy: one logit per (state, action), initialised to zero (uniform).",
               example: "let m = maze(\"\"\"\n  #####\n  #S.G#\n  #####\n  \"\"\")\nprint(softmax_policy(m))") { c in
       guard case .tabular(let env)? = try? SamplingPrimitives.environment(c[0], c) else { throw c.error("needs a maze, goal task or tabular MDP") }
-      let p = try TabularSoftmaxPolicy(stateCount: env.observationSize, actionCount: env.actionSize)
+      let p = try TabularSoftmaxPolicy(stateCount: env.mdp.stateCount, actionCount: env.mdp.actionCount)
       return c.vm.heap.makeObject(PolicyModelBox(.softmax(p)))
     },
     Primitive("init", on: .object("policy_model"), [ParameterSpec("seed", .int, default: .int(0))],
@@ -134,6 +142,51 @@ enum PolicyModelPrimitives {
               example: "let pi = gaussian_mlp(2, 2, hidden: [8])\nprint(pi.greedy(zeros([1, 2]), pi.init()).shape)") { c in
       let theta = try ParameterRecords.list(c[1], "greedy")
       return c.vm.makeTensor(try model(c).with { try $0.greedyAction(try TensorConversion.make(c[0]), parameters: theta) })
+    },
+    Primitive("table", on: .object("policy_model"), [ParameterSpec("params", .map), ParameterSpec("mdp", .any, doc: "a maze, goal task or tabular MDP")],
+              returns: "a tabular policy π[s][a]", category: "policies",
+              doc: "π_θ evaluated on every state of a tabular environment (one batched forward pass), as a tabular policy — so the exact metrics of the note (policy_metric, equivalence_metric, policy_divergence, pairwise_metrics) apply to neural policies.",
+              example: "let m = maze(\"\"\"\n  #####\n  #S.G#\n  #####\n  \"\"\")\nlet pi = categorical_mlp(m, hidden: [8])\nprint(pi.table(pi.init(), m))") { c in
+      let theta = try ParameterRecords.list(c[0], "table")
+      let (states, observations): (Int, [[Double]])
+      guard c[1].tag == .object else { throw c.error("needs a maze, goal task or tabular MDP") }
+      switch c[1].nativeObject.payload {
+      case let m as MazeBox:
+        states = m.maze.stateCount
+        observations = try (0..<states).map { try m.maze.observation(of: $0, as: m.observation) }
+      case let t as GoalTaskBox:
+        let maze = try t.task.maze()
+        states = maze.stateCount
+        observations = try (0..<states).map { try maze.observation(of: $0, as: .oneHot) }
+      case let m as MDPBox:
+        states = m.mdp.stateCount
+        observations = (0..<states).map { s in (0..<states).map { $0 == s ? 1.0 : 0.0 } }
+      default: throw c.error("needs a maze, goal task or tabular MDP")
+      }
+      let model = try model(c)
+      if case .softmax(let p) = model { return c.vm.heap.makeObject(PolicyBox(try p.tabularPolicy(parameters: theta))) }
+      guard case .categorical = model else {
+        throw c.error("a table needs a discrete-action policy (categorical_mlp or softmax_policy)")
+      }
+      guard case .categorical(let categorical) = model else { throw c.error("unsupported policy") }
+      let actions = categorical.actionCount
+      guard actions > 0 else { throw c.error("the policy has no actions") }
+      // All (state, action) pairs in one forward pass: log π(a | o_s).
+      let width = observations.first?.count ?? 0
+      var obs: [Double] = [], acts: [Double] = []
+      obs.reserveCapacity(states * actions * width)
+      for s in 0..<states { for a in 0..<actions { obs += observations[s]; acts.append(Double(a)) } }
+      let logp = try model.with {
+        try $0.logProb(try Tensor(obs, shape: [states * actions, width]), try Tensor(acts, shape: [states * actions, 1]), parameters: theta)
+      }
+      // Rows renormalised in double precision (float32 log-probabilities sum to 1 ± 1e-7).
+      var probabilities = logp.toArray().map { Glibc.exp($0) }
+      for s in 0..<states {
+        let row = (s * actions)..<((s + 1) * actions)
+        let total = probabilities[row].reduce(0, +)
+        for k in row { probabilities[k] /= total }
+      }
+      return c.vm.heap.makeObject(PolicyBox(try TabularPolicy(stateCount: states, actionCount: actions, probabilities: probabilities)))
     },
     Primitive("save_params", [ParameterSpec("path", .string), ParameterSpec("params", .map)], category: "policies",
               doc: "Writes parameters as a safetensors file (readable by PyTorch's and JAX's safetensors), atomically.",
