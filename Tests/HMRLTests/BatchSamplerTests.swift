@@ -90,8 +90,12 @@ import HMTensor
     for r in batch.undiscountedReturns { #expect(r == 0 || r == 1) }
     let mlp = try CategoricalMLPPolicy(observationSize: 2, actionCount: 4, hidden: [8])
     let coords = try TabularEnvironment(maze: maze, observation: .normalizedCoordinates)
-    let b2 = try sampleBatch(coords, policy: mlp, parameters: try mlp.initialParameters(using: &rng), episodes: 5, seed: 2)
+    let mlpTheta = try mlp.initialParameters(using: &rng)
+    let b2 = try sampleBatch(coords, policy: mlp, parameters: mlpTheta, episodes: 5, seed: 2)
     #expect(b2.observations.shape == [5, 10, 2])
+    let recomputed = try mlp.logProb(b2.observations, b2.actions, parameters: mlpTheta).toArray()
+    let masks = b2.masks.toArray(), behaviour = b2.logProbs.toArray()
+    for i in 0..<recomputed.count where masks[i] == 1 { #expect(abs(recomputed[i] - behaviour[i]) < 1e-5) }
     var streams = [RandomStream(seed: 1)]
     var state = try env.reset(episodes: 1, streams: &streams)
     expectRLError(.outOfRange, containing: "action 4.0 of episode 0 is out of range 0..<4") {

@@ -89,6 +89,27 @@ func zeroMeanGaussian(logStd: Double = 0, hidden: [Int] = [8]) throws -> (Gaussi
     #expect(try far.step(&s2, actions: [0, 0], alive: [true], streams: &streams).rewards[0] == 0)
   }
 
+  @Test func cornerVariantFollowsProMP() throws {
+    let family = try Navigation2DFamily.corners()
+    let goals = Set(try family.tasks(count: 40, seed: 3).map { $0.goal })
+    #expect(goals == [[-2, -2], [2, -2], [-2, 2], [2, 2]])
+    let task = try Navigation2D.corner(goal: [2, 2])
+    #expect(task.variantName == "corner/sparse/0.5" && task.maxAction == 0.2)
+    var streams = [RandomStream(seed: 1), RandomStream(seed: 2)]
+    var s = try task.reset(episodes: 2, streams: &streams)
+    #expect(s.allSatisfy { abs($0) <= 0.2 } && s[0] != s[2])
+    s = [0.1, 0.1, 1.0, 1.0]
+    let out = try task.step(&s, actions: [0.1, 0.1, 0.5, 0.5], alive: [true, true], streams: &streams)
+    #expect(out.rewards[0] == 0)                         // still within L1 radius 0.5 of the origin
+    let progress = (2 * 1.0 * 1.0).squareRoot() - (2 * 0.8 * 0.8).squareRoot()
+    #expect(abs(out.rewards[1] - progress) < 1e-12)       // clipped to 0.2, moving towards the goal
+    #expect(!out.done[0] && !out.done[1])
+    var wrong = [-1.0, 1.0]
+    #expect(try task.step(&wrong, actions: [0, 0], alive: [true], streams: &streams).rewards[0] == 0)
+    let dense = try Navigation2D.corner(goal: [2, 2], sparseRadius: nil)
+    #expect(dense.variantName == "corner/distance")
+  }
+
   @Test func tasksAreNamedBySeedIterationAndIndex() throws {
     let family = try Navigation2DFamily.canonical()
     let a = try family.tasks(count: 5, seed: 9, iteration: 2)

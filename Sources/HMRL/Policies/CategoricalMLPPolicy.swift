@@ -51,7 +51,11 @@ public struct CategoricalMLPPolicy: StochasticPolicy, Sendable, Equatable {
 
   public func sample(_ observations: Tensor, parameters: ParameterList, streams: inout [RandomStream]) throws -> PolicySample {
     let op = "categoricalMLPPolicy.sample"
-    let (l, _) = try logits(observations.detached(), parameters.detached(), op)
+    let lead = try leadingShape(observations, size: observationSize, operation: op, name: "observations")
+    try checkParameterShapes(parameters, network.parameterShapes, operation: op)
+    let l = try policyCall(op) {
+      try network.evaluateWithoutGradient(observations.reshaped([lead.reduce(1, *), observationSize]), parameters: parameters)
+    }
     return try CategoricalHead.sample(logits: l, streams: &streams, operation: op)
   }
 
