@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import HMRuntime
+import HMTensor
 
 /// Policies, 2D navigation, sampling and advantages in hm (issue 5, part 8).
 struct SamplingBindingTests {
@@ -45,6 +46,42 @@ struct SamplingBindingTests {
       """)
     guard case .list(let pair) = v, let first = pair[0].double, let last = pair[1].double else { Issue.record("\(v)"); return }
     #expect(last > first + 30, "REINFORCE should improve the return: \(first) → \(last)")
+  }
+
+  @Test func metaBatchIsTheSameWithOneAndTwoThreads() throws {
+    let code = """
+      let pi = gaussian_mlp(2, 2, hidden: [16])
+      let batches = sample_tasks(navigation2d_tasks(6, seed: 3), pi, pi.init(seed: 2), episodes: 8, seed: 9, iteration: 4)
+      map(batches, fn(b) => b.actions.sum().item())
+      """
+    let one = try Parallelism.$threadCount.withValue(1) { try run(code) }
+    let two = try Parallelism.$threadCount.withValue(2) { try run(code) }
+    #expect(one == two)
+    guard case .list(let sums) = one else { Issue.record("\(one)"); return }
+    #expect(sums.count == 6 && Set(sums.map(\.description)).count == 6)
+  }
+
+  @Test func userDefinedContinuousMDP() throws {
+    // A 1-D walk towards 0.5: the step function runs once per time step for the whole batch.
+    let v = try run("""
+      let walk = continuous_mdp(1, 1, 20, [0.0], fn(obs, act, t) {
+        let next = obs + act.clamp(min: -0.1, max: 0.1)
+        {next: next, rewards: -(next - 0.5).abs().sum(axis: 1), done: (next - 0.5).abs().sum(axis: 1).lt(0.05)}
+      })
+      let pi = gaussian_mlp(1, 1, hidden: [8])
+      let b = sample(walk, pi, pi.init(), episodes: 5, seed: 1)
+      [b.observations.shape, b.mean_return < 0]
+      """)
+    #expect(v == .list([.list([.int(5), .int(20), .int(1)]), .bool(true)]))
+    let hm = Interpreter(output: { _ in })
+    do {
+      try hm.evaluate("""
+        let bad = continuous_mdp(2, 1, 5, [0.0, 0.0], fn(obs, act, t) => {next: zeros([3]), rewards: zeros([1])})
+        let pi = gaussian_mlp(2, 1, hidden: [4])
+        sample(bad, pi, pi.init(), episodes: 2)
+        """)
+      Issue.record("a wrong shape from the step function must fail")
+    } catch { #expect(!error.items.isEmpty) }
   }
 
   @Test func mazePoliciesAndTabularSampling() throws {

@@ -24,6 +24,20 @@ final class BatchBox: NativeObject {
 enum Environment {
   case navigation(Navigation2D)
   case tabular(TabularEnvironment)
+  case user(ClosureEnvironment)
+}
+
+/// A continuous MDP defined in hm by a batched step function (`continuous_mdp(...)`).
+final class UserEnvironmentBox: NativeObject {
+  let environment: ClosureEnvironment
+  let step: Value
+  init(_ environment: ClosureEnvironment, step: Value) { self.environment = environment; self.step = step }
+  var typeName: String { "continuous_mdp" }
+  func describe(width: Int) -> String {
+    "<continuous_mdp \(environment.observationSize) observation numbers, \(environment.actionSize) action numbers, horizon \(environment.horizon)>"
+  }
+  /// The step function is an hm value: the collector must keep it.
+  func forEachValue(_ body: (Value) -> Void) { body(step) }
 }
 
 enum SamplingPrimitives {
@@ -32,6 +46,7 @@ enum SamplingPrimitives {
     guard v.tag == .object else { throw c.error("expected an environment (navigation2d, maze, goal task or mdp), got \(v.typeNameWithArticle)") }
     switch v.nativeObject.payload {
     case let n as NavigationBox: return .navigation(n.task)
+    case let u as UserEnvironmentBox: return .user(u.environment)
     case let m as MazeBox: return .tabular(try TabularEnvironment(maze: m.maze, observation: m.observation))
     case let t as GoalTaskBox: return .tabular(try TabularEnvironment(maze: try t.task.maze(), observation: .oneHot, features: t.task.features))
     case let m as MDPBox: return .tabular(try TabularEnvironment(mdp: m.mdp))
@@ -105,9 +120,69 @@ enum SamplingPrimitives {
           return try sampleBatch(e, policy: policy, parameters: theta, episodes: c.int(3), seed: seed, iteration: c.int(5), taskIndex: c.int(6))
         case .tabular(let e):
           return try sampleBatch(e, policy: policy, parameters: theta, episodes: c.int(3), seed: seed, iteration: c.int(5), taskIndex: c.int(6))
+        case .user(let e):
+          return try sampleBatch(e, policy: policy, parameters: theta, episodes: c.int(3), seed: seed, iteration: c.int(5), taskIndex: c.int(6))
         }
       }
       return c.vm.heap.makeObject(BatchBox(batch))
+    },
+    Primitive("continuous_mdp", [ParameterSpec("observations", .int, doc: "observation size"), ParameterSpec("actions", .int, doc: "action size"),
+                                 ParameterSpec("horizon", .int), ParameterSpec("start", .list, doc: "the initial observation"),
+                                 ParameterSpec("step", .function, doc: "fn(obs [B, o], act [B, a], t) => {next: [B, o], rewards: [B], done: [B] or nil}")],
+              returns: "a continuous MDP", category: "sampling",
+              doc: "A continuous MDP defined by an hm step function called once per time step for the whole batch of episodes (tensors in, a record of tensors out), so the per-element work stays native. A wrong shape from the step function is a language error.",
+              example: "let walk = continuous_mdp(1, 1, 10, [0.0], fn(obs, act, t) => {next: obs + act.clamp(min: -1, max: 1), rewards: -(obs + act).abs().sum(axis: 1)})\nlet pi = gaussian_mlp(1, 1, hidden: [8])\nprint(sample(walk, pi, pi.init(), episodes: 3).rewards.shape)") { c in
+      let vm = c.vm, function = c[4]
+      let start = try c[3].listObject.items.map { v -> Double in
+        guard v.isNumber else { throw c.error("start must be a list of numbers") }
+        return v.number
+      }
+      let environment = try ClosureEnvironment(observationSize: c.int(0), actionSize: c.int(1), horizon: c.int(2),
+                                               initialObservation: start) { observations, actions, t in
+        let out = try vm.withRoots([function]) { try vm.call(function, [vm.makeTensor(observations), vm.makeTensor(actions), Value(t)]) }
+        guard out.tag == .map, let next = try out.mapObject.get(vm.heap.intern("next")).flatMap(TensorConversion.tensor(of:)),
+              let rewards = try out.mapObject.get(vm.heap.intern("rewards")).flatMap(TensorConversion.tensor(of:)) else {
+          throw RuntimeError("continuous_mdp: the step function must return {next: tensor, rewards: tensor, done: tensor or nil}")
+        }
+        let done = try out.mapObject.get(vm.heap.intern("done")).flatMap(TensorConversion.tensor(of:))
+        return BatchedTransition(next: next, rewards: rewards, done: done)
+      }
+      return vm.heap.makeObject(UserEnvironmentBox(environment, step: function))
+    },
+    Primitive("sample_tasks", [ParameterSpec("tasks", .list, doc: "environments (navigation2d tasks, mazes, goal tasks, mdps)"),
+                               ParameterSpec("policy", .object("policy_model")),
+                               ParameterSpec("params", .oneOf([.map, .list]), doc: "one θ for all tasks, or a list with one θ per task"),
+                               ParameterSpec("episodes", .int, default: .int(20)), ParameterSpec("seed", .optional(.int), default: .nil),
+                               ParameterSpec("iteration", .int, default: .int(0))],
+              returns: "a list of batches", category: "sampling",
+              doc: "One batch per task of a meta-batch, the tasks spread over both cores; task i's episodes draw from (seed, iteration, i, episode), so the result is the same with HMAML_THREADS=1 or 2. Tasks defined by hm step functions run on the calling thread.",
+              example: "let pi = gaussian_mlp(2, 2, hidden: [8])\nlet batches = sample_tasks(navigation2d_tasks(4, seed: 1), pi, pi.init(), episodes: 5)\nprint(len(batches), batches[3].episodes)") { c in
+      let envs = try c[0].listObject.items.map { try environment($0, c) }
+      guard c[1].tag == .object, let box = c[1].nativeObject.payload as? PolicyModelBox else { throw c.error("policy must be a policy model") }
+      let thetas: [ParameterList] = c[2].tag == .map ? [try ParameterRecords.list(c[2], "sample_tasks")]
+        : try c[2].listObject.items.map { try ParameterRecords.list($0, "sample_tasks") }
+      guard thetas.count == 1 || thetas.count == envs.count else { throw c.error("\(thetas.count) parameter records for \(envs.count) tasks") }
+      let seed = c.isGiven(4) ? UInt64(truncatingIfNeeded: c[4].int) : c.state.seed
+      let batches: [Batch] = try box.model.with { policy in
+        // Homogeneous lists go to the parallel sampler; anything else task by task.
+        if case .navigation = envs.first, envs.allSatisfy({ if case .navigation = $0 { return true }; return false }) {
+          let tasks = envs.compactMap { e -> Navigation2D? in if case .navigation(let n) = e { return n }; return nil }
+          return try sampleBatches(tasks, policy: policy, parameters: thetas, episodes: c.int(3), seed: seed, iteration: c.int(5))
+        }
+        if case .tabular = envs.first, envs.allSatisfy({ if case .tabular = $0 { return true }; return false }) {
+          let tasks = envs.compactMap { e -> TabularEnvironment? in if case .tabular(let t) = e { return t }; return nil }
+          return try sampleBatches(tasks, policy: policy, parameters: thetas, episodes: c.int(3), seed: seed, iteration: c.int(5))
+        }
+        return try envs.enumerated().map { i, e in
+          let theta = thetas.count == 1 ? thetas[0] : thetas[i]
+          switch e {
+          case .navigation(let n): return try sampleBatch(n, policy: policy, parameters: theta, episodes: c.int(3), seed: seed, iteration: c.int(5), taskIndex: i)
+          case .tabular(let t): return try sampleBatch(t, policy: policy, parameters: theta, episodes: c.int(3), seed: seed, iteration: c.int(5), taskIndex: i)
+          case .user(let u): return try sampleBatch(u, policy: policy, parameters: theta, episodes: c.int(3), seed: seed, iteration: c.int(5), taskIndex: i)
+          }
+        }
+      }
+      return c.vm.heap.makeList(batches.map { c.vm.heap.makeObject(BatchBox($0)) })
     },
     property("observations", returns: "a tensor [B, T, obs]", doc: "Observations, zero after an episode ends.") { c, b in c.vm.makeTensor(b.observations) },
     property("actions", returns: "a tensor [B, T, act]", doc: "Actions taken.") { c, b in c.vm.makeTensor(b.actions) },
