@@ -29,7 +29,7 @@ public enum HostValue: Equatable, CustomStringConvertible {
     case .float(let d): return formatFloat(d)
     case .string(let s): return quote(s)
     case .list(let xs): return "[" + xs.map(\.description).joined(separator: ", ") + "]"
-    case .record(let d, let order): return "{" + order.map { "\($0): \(d[$0]!.description)" }.joined(separator: ", ") + "}"
+    case .record(let d, let order): return "{" + order.map { "\($0): \(d[$0]?.description ?? "nil")" }.joined(separator: ", ") + "}"
     case .function(let n): return "<fn \(n)>"
     case .object(_, let d): return d
     }

@@ -5,11 +5,13 @@ enum TensorOperators {
   static func install(into vm: VM) {
     let previous = vm.objectHooks
     vm.objectHooks.binary = { [unowned vm] op, x, y in
-      guard TensorConversion.tensor(of: x) != nil || TensorConversion.tensor(of: y) != nil else {
-        return try previous.binary?(op, x, y)
+      let a: Tensor, b: Tensor
+      switch (TensorConversion.tensor(of: x), TensorConversion.tensor(of: y)) {
+      case (let tx?, let ty?): a = tx; b = ty
+      case (let tx?, nil): a = tx; b = try TensorConversion.operand(y, like: tx)
+      case (nil, let ty?): a = try TensorConversion.operand(x, like: ty); b = ty
+      case (nil, nil): return try previous.binary?(op, x, y)
       }
-      let a = try TensorConversion.tensor(of: x) ?? TensorConversion.operand(x, like: TensorConversion.tensor(of: y)!)
-      let b = try TensorConversion.tensor(of: y) ?? TensorConversion.operand(y, like: a)
       let r: Tensor
       switch op {
       case .add: r = try a + b
