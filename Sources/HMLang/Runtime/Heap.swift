@@ -8,7 +8,7 @@ public final class Heap {
   private var objects: [Unmanaged<HeapObject>] = []
   private var interned: [String: StringObject] = [:]
   private var allocationsSinceCollection = 0
-  private var threshold = 200_000
+  private var threshold = 50_000
   /// Set when enough has been allocated; the VM collects at its next safepoint.
   var collectionRequested = false
   private var gray: [HeapObject] = []
@@ -17,7 +17,10 @@ public final class Heap {
 
   public init() {}
 
-  deinit { for o in objects { o.release() } }
+  deinit {
+    for o in objects { o.release() }
+    for s in freeStrings { s.release() }
+  }
 
   public var objectCount: Int { objects.count }
 
@@ -28,7 +31,33 @@ public final class Heap {
     return o
   }
 
-  public func makeString(_ s: String) -> Value { Value(register(StringObject(s)), .string) }
+  public func makeString(_ s: String) -> Value {
+    var s = s
+    return s.withUTF8 { makeString(bytes: $0) }
+  }
+
+  /// Strings whose objects were found unreachable, kept for reuse: allocating and freeing a
+  /// Swift object per string cost ~30% of string-heavy loops (glibc's allocator misses its
+  /// caches when a collection frees in bulk). Each holds the +1 the heap list held.
+  private var freeStrings: [Unmanaged<StringObject>] = []
+
+  @inline(__always) private func recycled() -> StringObject? {
+    guard let u = freeStrings.popLast() else { return nil }
+    objects.append(Unmanaged<HeapObject>.fromOpaque(u.toOpaque()))
+    allocationsSinceCollection += 1
+    if allocationsSinceCollection >= threshold { collectionRequested = true }
+    return u.takeUnretainedValue()
+  }
+
+  func string(inline words: (UInt64, UInt64, UInt64), count: Int) -> StringObject {
+    if let s = recycled() { s.reuse(inline: words, count: count); return s }
+    return register(StringObject(inline: words, count: count))
+  }
+
+  func string(buffer: StringBuffer, count: Int) -> StringObject {
+    if let s = recycled() { s.reuse(buffer: buffer, count: count); return s }
+    return register(StringObject(buffer: buffer, count: count))
+  }
 
   /// The decimal text of an int, written straight into the string (no intermediate String).
   public func makeString(decimal value: Int) -> Value {
@@ -48,7 +77,11 @@ public final class Heap {
   }
   func makeString(_ o: StringObject) -> Value { Value(register(o), .string) }
   public func makeString(bytes: UnsafeBufferPointer<UInt8>) -> Value {
-    Value(register(StringObject(bytes: bytes)), .string)
+    if let words = StringObject.inlineWords(bytes) { return Value(string(inline: words, count: bytes.count), .string) }
+    let buffer = StringBuffer(capacity: bytes.count)
+    if let base = bytes.baseAddress { buffer.bytes.initialize(from: base, count: bytes.count) }
+    buffer.header.pointee.used = bytes.count
+    return Value(string(buffer: buffer, count: bytes.count), .string)
   }
   /// A string shared by every use of the same text (compile-time constants, field names).
   public func intern(_ s: String) -> Value {
@@ -109,15 +142,23 @@ public final class Heap {
           object.marked = false
           return m
         }
-        if marked { list[kept] = o; kept += 1 } else { o.release() }
+        if marked { list[kept] = o; kept += 1; continue }
+        let isString = o._withUnsafeGuaranteedRef { $0.isString }
+        if isString && freeStrings.count < 1 << 20 {
+          let s = Unmanaged<StringObject>.fromOpaque(o.toOpaque())
+          s._withUnsafeGuaranteedRef { $0.recycle() }
+          freeStrings.append(s)
+        } else {
+          o.release()
+        }
       }
     }
     objects.removeLast(objects.count - kept)
     let live = objects
     allocationsSinceCollection = 0
-    // The next collection after as many new objects as survived (at least 200k): the heap may
+    // The next collection after as many new objects as survived (at least 50k): the heap may
     // double between collections, which keeps their amortised cost linear.
-    threshold = max(200_000, live.count)
+    threshold = max(50_000, live.count)
     collectionRequested = false
     collections += 1
   }

@@ -28,11 +28,11 @@ struct StringBuffer {
 /// hot path: other views keep seeing their own prefix, so strings stay immutable.
 public final class StringObject: HeapObject {
   static let inlineCapacity = 23
-  private let small: (UInt64, UInt64, UInt64)
+  private var small: (UInt64, UInt64, UInt64)
   /// The shared buffer of a long string; nil when the bytes are inline.
-  let buffer: StringBuffer?
+  private(set) var buffer: StringBuffer?
   /// Length in UTF-8 bytes.
-  public let count: Int
+  public private(set) var count: Int
   private var cachedHash = 0
   private var hashed = false
   private var asciiState: Int8 = -1
@@ -41,6 +41,8 @@ public final class StringObject: HeapObject {
     self.buffer = buffer
     self.count = count
     self.small = (0, 0, 0)
+    super.init()
+    isString = true
     buffer.header.pointee.shares += 1
   }
 
@@ -62,6 +64,31 @@ public final class StringObject: HeapObject {
       buffer = b
       small = (0, 0, 0)
     }
+    super.init()
+    isString = true
+  }
+
+  /// Gives up this string's contents so the heap can reuse the object (it is unreachable).
+  func recycle() {
+    if let buffer {
+      buffer.header.pointee.shares -= 1
+      if buffer.header.pointee.shares == 0 { free(buffer.header) }
+    }
+    buffer = nil
+    count = 0
+    hashed = false
+    asciiState = -1
+  }
+
+  /// Refills a recycled object with a short string's inline bytes.
+  func reuse(inline words: (UInt64, UInt64, UInt64), count: Int) {
+    small = words; self.count = count
+  }
+
+  /// Refills a recycled object with a view of a shared buffer.
+  func reuse(buffer: StringBuffer, count: Int) {
+    self.buffer = buffer; self.count = count; small = (0, 0, 0)
+    buffer.header.pointee.shares += 1
   }
 
   deinit {
@@ -83,8 +110,20 @@ public final class StringObject: HeapObject {
     else { self.init(inline: other.small, count: other.count) }
   }
 
-  private init(inline: (UInt64, UInt64, UInt64), count: Int) {
+  init(inline: (UInt64, UInt64, UInt64), count: Int) {
     self.small = inline; self.count = count; self.buffer = nil
+    super.init()
+    isString = true
+  }
+
+  /// The inline words of `bytes` when they fit.
+  static func inlineWords(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64, UInt64)? {
+    guard bytes.count <= inlineCapacity else { return nil }
+    var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    withUnsafeMutableBytes(of: &words) { raw in
+      if let base = bytes.baseAddress { raw.baseAddress?.copyMemory(from: base, byteCount: bytes.count) }
+    }
+    return words
   }
 
   /// Calls `body` with the bytes (valid only inside it).
@@ -142,7 +181,7 @@ public final class StringObject: HeapObject {
   }
 
   /// `self + other`, appending in place into this buffer when possible.
-  func concatenated(_ other: StringObject) -> StringObject {
+  func concatenated(_ other: StringObject, heap: Heap) -> StringObject {
     let total = count + other.count
     if total <= StringObject.inlineCapacity {
       var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
@@ -152,17 +191,17 @@ public final class StringObject: HeapObject {
           if let base = b.baseAddress, let dst = raw.baseAddress { (dst + count).copyMemory(from: base, byteCount: b.count) }
         }
       }
-      return StringObject(inline: words, count: total)
+      return heap.string(inline: words, count: total)
     }
     if let buffer, count == buffer.header.pointee.used && total <= buffer.header.pointee.capacity {
       other.withBytes { b in if let base = b.baseAddress { (buffer.bytes + count).update(from: base, count: b.count) } }
       buffer.header.pointee.used = total
-      return StringObject(buffer: buffer, count: total)
+      return heap.string(buffer: buffer, count: total)
     }
     let fresh = StringBuffer(capacity: total < 64 ? total : total * 2)
     withBytes { a in if let base = a.baseAddress { fresh.bytes.initialize(from: base, count: a.count) } }
     other.withBytes { b in if let base = b.baseAddress { (fresh.bytes + count).initialize(from: base, count: b.count) } }
     fresh.header.pointee.used = total
-    return StringObject(buffer: fresh, count: total)
+    return heap.string(buffer: fresh, count: total)
   }
 }

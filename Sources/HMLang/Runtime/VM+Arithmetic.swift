@@ -82,7 +82,7 @@ extension VM {
     }
     switch (op, x.tag, y.tag) {
     case (.add, .string, .string):
-      return heap.makeString(x.stringObject.concatenated(y.stringObject))
+      return Value(x.stringObject.concatenated(y.stringObject, heap: heap), .string)
     case (.add, .list, .list):
       return heap.makeList(x.listObject.items + y.listObject.items)
     case (.multiply, .list, .int), (.multiply, .int, .list):

@@ -62,7 +62,9 @@ extension VM {
             if o { throw overflow("+", x, y) }
             R[a] = Value(r)
           } else if x.tag == .float && y.tag == .float { R[a] = Value(x.float + y.float) }
-          else { R[a] = try arithmetic(.add, x, y) }
+          else if x.tag == .string && y.tag == .string {
+            R[a] = Value(x.stringObject.concatenated(y.stringObject, heap: heap), .string)
+          } else { R[a] = try arithmetic(.add, x, y) }
         case .subtract:
           let x = R[Instruction.b(i)], y = R[Instruction.c(i)]
           if x.tag == .int && y.tag == .int {

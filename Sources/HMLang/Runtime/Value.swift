@@ -100,6 +100,8 @@ public struct Value {
 public class HeapObject {
   /// Set during the mark phase; cleared by the sweep.
   final var marked = false
+  /// True for strings, which the heap recycles instead of freeing (see `Heap.collect`).
+  final var isString = false
   init() {}
   /// Marks the values this object references.
   func trace(_ heap: Heap) {}
