@@ -109,7 +109,13 @@ public struct MAMLTaskData {
 /// - Throws: `RLError` for data that do not fit the policy.
 public func adapt<P: StochasticPolicy>(_ policy: P, parameters: ParameterList, data: [PolicyGradientData],
                                        innerLearningRate: Double, secondOrder: Bool) throws -> ParameterList {
-  var theta = parameters
+  // Constant parameters (a line-search candidate, a finite-difference probe) still adapt: their
+  // inner gradients are taken at fresh leaves and the result is constant.
+  if !parameters.tensors.contains(where: \.requiresGrad) {
+    return try adapt(policy, parameters: parameters.variables(), data: data, innerLearningRate: innerLearningRate,
+                     secondOrder: false).detached()
+  }
+  var theta = try parameters.replacing(parameters.tensors.map { $0.requiresGrad ? $0 : $0.variable() })
   for d in data {
     let loss = try reinforceLoss(policy, parameters: theta, data: d)
     theta = try learnerCall("adapt") {
