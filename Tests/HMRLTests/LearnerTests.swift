@@ -257,5 +257,61 @@ private func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
     }
     #expect(try a.parameters.flattened().toArray() != theta0.flattened().toArray())
   }
-}
 
+  @Test func constantParametersAdaptLikeVariables() throws {
+    let (policy, _, theta, batch) = try fixture()
+    let data = try PolicyGradientData(batch: batch)
+    let fromConstants = try adapt(policy, parameters: theta, data: [data], innerLearningRate: 0.5, secondOrder: true)
+    let fromVariables = try adapt(policy, parameters: theta.variables(), data: [data], innerLearningRate: 0.5, secondOrder: true)
+    #expect(try fromConstants.flattened().toArray() == fromVariables.flattened().toArray())
+    #expect(try fromConstants.flattened().toArray() != theta.flattened().toArray())
+    let allConstant = fromConstants.tensors.allSatisfy { $0.isConstant }
+    #expect(allConstant)
+  }
+
+  /// TRPO's outer Fisher-vector product goes through the adaptation step: against finite
+  /// differences of the gradient of θ ↦ KL(π_θ′old ‖ π_θ′(θ)).
+  @Test func metaFisherVectorProductMatchesFiniteDifferences() throws {
+    let maze = try GridMaze(map: smallMap, horizon: 8, reward: .dense)
+    let env = try TabularEnvironment(maze: maze, observation: .normalizedCoordinates)
+    let policy = try CategoricalMLPPolicy(observationSize: 2, actionCount: maze.actionCount, hidden: [5], dtype: .float64)
+    var rng = RandomStream(seed: 4)
+    let theta = try policy.initialParameters(using: &rng)
+    let data = try PolicyGradientData(batch: try sampleBatch(env, policy: policy, parameters: theta, episodes: 12, seed: 4, dtype: .float64))
+    let old = try adapt(policy, parameters: theta, data: [data], innerLearningRate: 0.5, secondOrder: false)
+    let kl = { (p: ParameterList) throws -> Tensor in
+      try meanKL(policy, from: old, to: try adapt(policy, parameters: p, data: [data], innerLearningRate: 0.5, secondOrder: true), data: data)
+    }
+    let v = (0..<theta.scalarCount).map { _ in rng.normal() }
+    let fv = try fisherVectorProduct(at: theta, vector: Tensor(v, shape: [v.count], dtype: .float64), damping: 0, kl: kl).toArray()
+    func klGradient(_ p: ParameterList) throws -> [Double] {
+      let vars = p.variables()
+      return try flatten(try gradients(of: try kl(vars), wrt: vars.tensors), "test").toArray()
+    }
+    let h = 1e-5
+    let plus = try klGradient(shifted(theta, v, h)), minus = try klGradient(shifted(theta, v, -h))
+    let fd = zip(plus, minus).map { ($0 - $1) / (2 * h) }
+    let scale = fd.map(abs).max() ?? 0
+    #expect(scale > 1e-4)
+    #expect(maxAbsDifference(fv, fd) < 1e-6 * max(1, scale), "FVP \(fv) vs FD \(fd)")
+  }
+
+  @Test func mamlTrainsAGaussianPolicyOnNavigation() throws {
+    let family = try Navigation2DFamily.canonical(horizon: 10)
+    let tasks = try (0..<4).map { try family.task(seed: 1, index: $0) }
+    let policy = try GaussianMLPPolicy(observationSize: 2, actionSize: 2, hidden: [8])
+    var rng = RandomStream(seed: 0)
+    var config = MAMLConfiguration()
+    config.iterations = 2
+    config.metaBatchSize = 2
+    config.adaptationEpisodes = 4
+    config.evaluationEpisodes = 4
+    let result = try maml(policy: policy, tasks: tasks, initialParameters: try policy.initialParameters(using: &rng),
+                          configuration: config)
+    #expect(result.records.count == 2)
+    for r in result.records {
+      #expect(r.meanReturn.isFinite && (r.adaptedReturn ?? .nan).isFinite && r.loss.isFinite)
+      if r.accepted { #expect((r.klDivergence ?? .infinity) <= config.maxKL) }
+    }
+  }
+}
