@@ -309,6 +309,11 @@ private func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
     let result = try maml(policy: policy, tasks: tasks, initialParameters: try policy.initialParameters(using: &rng),
                           configuration: config)
     #expect(result.records.count == 2)
+    // Goals drawn from the family per iteration.
+    let drawn = try maml(policy: policy, initialParameters: result.parameters, configuration: config) { n in
+      try (0..<config.metaBatchSize).map { try family.task(seed: config.seed, iteration: n, index: $0) }
+    }
+    #expect(drawn.records.allSatisfy { $0.loss.isFinite })
     for r in result.records {
       #expect(r.meanReturn.isFinite && (r.adaptedReturn ?? .nan).isFinite && r.loss.isFinite)
       if r.accepted { #expect((r.klDivergence ?? .infinity) <= config.maxKL) }

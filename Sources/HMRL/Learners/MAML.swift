@@ -169,17 +169,31 @@ func metaBatchIndices(seed: UInt64, iteration: Int, count: Int, poolSize: Int) -
 public func maml<E: EpisodicEnvironment, P: KLDivergencePolicy>(
   policy: P, tasks: [E], initialParameters: ParameterList,
   configuration: MAMLConfiguration = MAMLConfiguration()) throws -> TrainingResult<MAMLConfiguration> {
+  guard !tasks.isEmpty else { throw RLError(.invalidArgument, "maml", "the task pool is empty") }
+  return try maml(policy: policy, initialParameters: initialParameters, configuration: configuration) { iteration in
+    metaBatchIndices(seed: configuration.seed, iteration: iteration, count: configuration.metaBatchSize,
+                     poolSize: tasks.count).map { tasks[$0] }
+  }
+}
+
+/// MAML with the meta-batch of each iteration given by `metaBatch(n)` (e.g. goals drawn from a
+/// task family with the run's seed and n); otherwise as
+/// ``maml(policy:tasks:initialParameters:configuration:)``.
+/// - Throws: `RLError` for an invalid configuration or an empty meta-batch, and any error of
+///   `metaBatch`, sampling, the policy or the outer step.
+public func maml<E: EpisodicEnvironment, P: KLDivergencePolicy>(
+  policy: P, initialParameters: ParameterList, configuration: MAMLConfiguration = MAMLConfiguration(),
+  metaBatch: (Int) throws -> [E]) throws -> TrainingResult<MAMLConfiguration> {
   let c = configuration, op = "maml"
   try c.validate(op)
-  guard !tasks.isEmpty else { throw RLError(.invalidArgument, op, "the task pool is empty") }
   var theta = initialParameters.detached()
   var adam = Adam(learningRate: c.outerLearningRate)
   var records: [IterationRecord] = []
   let phases = c.innerSteps + 1
   for iteration in 0..<c.iterations {
     let start = ContinuousClock.now
-    let chosen = metaBatchIndices(seed: c.seed, iteration: iteration, count: c.metaBatchSize, poolSize: tasks.count)
-    let envs = chosen.map { tasks[$0] }
+    let envs = try metaBatch(iteration)
+    guard !envs.isEmpty else { throw RLError(.invalidArgument, op, "the meta-batch of iteration \(iteration) is empty") }
     // Steps 2–3: adaptation batches and evaluation batches, all tasks of a phase sampled together.
     var adapted = [ParameterList](repeating: theta, count: envs.count)
     var adaptationData = [[PolicyGradientData]](repeating: [], count: envs.count)
