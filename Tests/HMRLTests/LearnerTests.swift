@@ -319,4 +319,29 @@ private func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
       if r.accepted { #expect((r.klDivergence ?? .infinity) <= config.maxKL) }
     }
   }
+
+  @Test func reptileMovesTowardsTheAdaptedParametersReproducibly() throws {
+    let (maze, tasks) = try goalTasks()
+    let policy = try TabularSoftmaxPolicy(mdp: maze.mdp)
+    var rng = RandomStream(seed: 0)
+    let theta0 = try policy.initialParameters(using: &rng)
+    var config = ReptileConfiguration()
+    config.iterations = 3
+    config.innerSteps = 2
+    config.episodes = 5
+    config.metaBatchSize = 2
+    let batch = { (n: Int) in [tasks[n % tasks.count], tasks[(n + 1) % tasks.count]] }
+    let a = try reptile(policy: policy, initialParameters: theta0, configuration: config, metaBatch: batch)
+    let b = try reptile(policy: policy, initialParameters: theta0, configuration: config, metaBatch: batch)
+    #expect(try a.parameters.flattened().toArray() == b.parameters.flattened().toArray())
+    #expect(try a.parameters.flattened().toArray() != theta0.flattened().toArray())
+    #expect(a.records.count == 3)
+    var bad = config; bad.outerStepSize = 0
+    expectRLError(.invalidArgument, containing: "reptile") {
+      try reptile(policy: policy, initialParameters: theta0, configuration: bad, metaBatch: batch)
+    }
+    expectRLError(.invalidArgument, containing: "empty") {
+      try reptile(policy: policy, initialParameters: theta0, configuration: config) { _ in [TabularEnvironment]() }
+    }
+  }
 }
