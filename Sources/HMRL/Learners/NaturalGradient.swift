@@ -62,31 +62,63 @@ public func meanKL<P: KLDivergencePolicy>(_ policy: P, from old: ParameterList, 
   return try learnerCall("meanKL") { try (kl * data.weights).sum() }
 }
 
-/// The damped Fisher-vector product (F + β I) v by double backpropagation: with the mean KL
-/// D(θ) = `kl(θ)` whose old policy is held fixed at the current θ, F v = ∇θ (∇θ D · v).
+/// The damped Fisher matrix F + β I at θ as an operator on flat vectors, by double
+/// backpropagation: with the mean KL D(θ) = `kl(θ)` whose old policy is held fixed at the
+/// current θ, F v = ∇θ (∇θ D · v).
 ///
-/// - Parameters:
-///   - parameters: θ (used as fresh variables).
-///   - vector: v, flat `[scalarCount]`.
-///   - damping: β ≥ 0 (TRPO in pytorch-maml-rl: 1e-5).
-///   - kl: θ ↦ D(θ), evaluated on variables; for MAML it adapts θ first (createGraph) so the
-///     product goes through the adaptation step.
+/// The KL and its differentiable gradient ∇θ D are built once at initialisation; each product is
+/// then one backward pass through that graph (as pytorch-maml-rl's `hessian_vector_product`),
+/// so conjugate gradient's ten products do not recompute the KL (for MAML: the adaptation).
+public struct FisherOperator {
+  /// θ as variables.
+  let theta: ParameterList
+  /// ∇θ D, flat, with its graph.
+  let klGradient: Tensor
+  /// β ≥ 0 (TRPO in pytorch-maml-rl: 1e-5).
+  public let damping: Double
+
+  /// - Parameters:
+  ///   - parameters: θ (used as fresh variables).
+  ///   - damping: β ≥ 0.
+  ///   - kl: θ ↦ D(θ), evaluated on variables; for MAML it adapts θ first (createGraph) so the
+  ///     product goes through the adaptation step.
+  /// - Throws: `RLError` for a non-differentiable `kl` or a negative damping.
+  public init(at parameters: ParameterList, damping: Double, kl: (ParameterList) throws -> Tensor) throws {
+    let op = "fisherVectorProduct"
+    guard damping.isFinite, damping >= 0 else {
+      throw RLError(.invalidArgument, op, "damping must be finite and >= 0, got \(damping)")
+    }
+    theta = parameters.detached().variables()
+    let d = try kl(theta)
+    let variables = theta
+    klGradient = try learnerCall(op) { try flatten(try gradients(of: d, wrt: variables.tensors, createGraph: true), op) }
+    self.damping = damping
+  }
+
+  /// (F + β I) v for a flat `vector` `[scalarCount]`, a constant.
+  /// - Throws: `RLError` (`.shapeMismatch`) for a vector of the wrong shape.
+  public func callAsFunction(_ vector: Tensor) throws -> Tensor {
+    let op = "fisherVectorProduct"
+    guard vector.shape == klGradient.shape else {
+      throw RLError(.shapeMismatch, op, "vector has shape \(vector.shape), expected \(klGradient.shape)")
+    }
+    return try learnerCall(op) {
+      let gv = try (klGradient * vector.detached()).sum()
+      let hv = try flatten(try gradients(of: gv, wrt: theta.tensors), op)
+      return try (hv + vector.detached() * damping).detached()
+    }
+  }
+}
+
+/// One damped Fisher-vector product (F + β I) v (see ``FisherOperator``).
 /// - Returns: a constant flat vector.
 /// - Throws: `RLError` for mismatched shapes or a non-differentiable `kl`.
 public func fisherVectorProduct(at parameters: ParameterList, vector: Tensor, damping: Double,
                                 kl: (ParameterList) throws -> Tensor) throws -> Tensor {
-  let op = "fisherVectorProduct"
   guard vector.shape == [parameters.scalarCount] else {
-    throw RLError(.shapeMismatch, op, "vector has shape \(vector.shape), expected [\(parameters.scalarCount)]")
+    throw RLError(.shapeMismatch, "fisherVectorProduct", "vector has shape \(vector.shape), expected [\(parameters.scalarCount)]")
   }
-  let theta = parameters.detached().variables()
-  let d = try kl(theta)
-  return try learnerCall(op) {
-    let g = try flatten(try gradients(of: d, wrt: theta.tensors, createGraph: true), op)
-    let gv = try (g * vector.detached()).sum()
-    let hv = try flatten(try gradients(of: gv, wrt: theta.tensors), op)
-    return try (hv + vector.detached() * damping).detached()
-  }
+  return try FisherOperator(at: parameters, damping: damping, kl: kl)(vector)
 }
 
 /// The settings of ``npg(policy:environment:initialParameters:configuration:)`` and
@@ -162,16 +194,13 @@ public struct TrustRegionStep {
 /// - Throws: `RLError` for non-finite quantities or a failed conjugate gradient.
 public func trustRegionStep(parameters: ParameterList, configuration c: NaturalGradientConfiguration,
                             lineSearch: Bool, loss: (ParameterList) throws -> Tensor,
-                            kl: @escaping (ParameterList) throws -> Tensor,
+                            kl: (ParameterList) throws -> Tensor,
                             candidate: (ParameterList) throws -> (loss: Double, kl: Double)) throws -> TrustRegionStep {
   let op = lineSearch ? "trpo" : "npg"
   let theta = parameters.detached().variables()
   let l = try loss(theta)
   let lossValue = l.scalar ?? .nan
   let g = try learnerCall(op) { try flatten(try gradients(of: l, wrt: theta.tensors), op) }
-  let fvp = { (v: Tensor) throws -> Tensor in
-    try fisherVectorProduct(at: parameters, vector: v, damping: c.damping, kl: kl)
-  }
   guard g.toArray().allSatisfy(\.isFinite) else {
     throw RLError(.numerical, op, "the policy gradient is not finite")
   }
@@ -179,7 +208,8 @@ public func trustRegionStep(parameters: ParameterList, configuration c: NaturalG
     return TrustRegionStep(parameters: parameters.detached(), loss: lossValue, klDivergence: 0,
                            lineSearchSteps: lineSearch ? 0 : nil, accepted: false)
   }
-  let s = try learnerCall(op) { try conjugateGradient(fvp, b: g, iterations: c.conjugateGradientIterations) }
+  let fvp = try FisherOperator(at: parameters, damping: c.damping, kl: kl)
+  let s = try learnerCall(op) { try conjugateGradient({ try fvp($0) }, b: g, iterations: c.conjugateGradientIterations) }
   let sFs = try learnerCall(op) { try (s * fvp(s)).sum().item() }
   guard sFs.isFinite, sFs > 0 else {
     throw RLError(.numerical, op, "the Fisher quadratic form sᵀFs = \(sFs) is not positive")
