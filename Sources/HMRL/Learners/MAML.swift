@@ -141,7 +141,7 @@ public func mamlObjective<P: StochasticPolicy>(_ policy: P, parameters: Paramete
     let l = try surrogateLoss(policy, parameters: adapted, data: task.evaluation)
     total = try learnerCall("mamlObjective") { try total.map { try $0 + l } ?? l }
   }
-  return try learnerCall("mamlObjective") { try (total ?? Tensor(scalar: 0)) / Double(tasks.count) }
+  return (total ?? Tensor(scalar: 0)) / Double(tasks.count)
 }
 
 /// The task indices of meta-iteration `iteration`: `count` draws, uniform with replacement over
@@ -240,7 +240,7 @@ public func maml<E: EpisodicEnvironment, P: KLDivergencePolicy>(
           let d = try meanKL(policy, from: oldAdapted[i], to: a, data: task.evaluation)
           total = try learnerCall(op) { try total.map { try $0 + d } ?? d }
         }
-        return try learnerCall(op) { try (total ?? Tensor(scalar: 0)) / Double(taskData.count) }
+        return (total ?? Tensor(scalar: 0)) / Double(taskData.count)
       }
       let step = try trustRegionStep(
         parameters: theta, configuration: c.trustRegion, lineSearch: true,

@@ -215,7 +215,7 @@ public func trustRegionStep(parameters: ParameterList, configuration c: NaturalG
     throw RLError(.numerical, op, "the Fisher quadratic form sᵀFs = \(sFs) is not positive")
   }
   let scale = (2 * c.maxKL / sFs).squareRoot()
-  let fullStep = try learnerCall(op) { try s * -scale }
+  let fullStep = s * -scale
   let base = try learnerCall(op) { try parameters.detached().flattened() }
   func moved(_ fraction: Double) throws -> ParameterList {
     try learnerCall(op) { try parameters.unflattened(try base + fullStep * fraction).detached() }
