@@ -168,9 +168,11 @@ func metaBatchIndices(seed: UInt64, iteration: Int, count: Int, poolSize: Int) -
 ///   sampling, the policy or the outer step.
 public func maml<E: EpisodicEnvironment, P: KLDivergencePolicy>(
   policy: P, tasks: [E], initialParameters: ParameterList,
-  configuration: MAMLConfiguration = MAMLConfiguration()) throws -> TrainingResult<MAMLConfiguration> {
+  configuration: MAMLConfiguration = MAMLConfiguration(),
+  onIteration: IterationObserver? = nil) throws -> TrainingResult<MAMLConfiguration> {
   guard !tasks.isEmpty else { throw RLError(.invalidArgument, "maml", "the task pool is empty") }
-  return try maml(policy: policy, initialParameters: initialParameters, configuration: configuration) { iteration in
+  return try maml(policy: policy, initialParameters: initialParameters, configuration: configuration,
+                  onIteration: onIteration) { iteration in
     metaBatchIndices(seed: configuration.seed, iteration: iteration, count: configuration.metaBatchSize,
                      poolSize: tasks.count).map { tasks[$0] }
   }
@@ -183,6 +185,7 @@ public func maml<E: EpisodicEnvironment, P: KLDivergencePolicy>(
 ///   `metaBatch`, sampling, the policy or the outer step.
 public func maml<E: EpisodicEnvironment, P: KLDivergencePolicy>(
   policy: P, initialParameters: ParameterList, configuration: MAMLConfiguration = MAMLConfiguration(),
+  onIteration: IterationObserver? = nil,
   metaBatch: (Int) throws -> [E]) throws -> TrainingResult<MAMLConfiguration> {
   let c = configuration, op = "maml"
   try c.validate(op)
@@ -262,6 +265,7 @@ public func maml<E: EpisodicEnvironment, P: KLDivergencePolicy>(
     }
     record.wallTime = seconds(since: start)
     records.append(record)
+    if let onIteration, !onIteration(record, theta) { break }
   }
   return TrainingResult(parameters: theta, records: records, configuration: c)
 }

@@ -244,10 +244,11 @@ public func trustRegionStep(parameters: ParameterList, configuration c: NaturalG
 /// - Throws: `RLError` for an invalid configuration, sampling or numerical failures.
 public func npg<E: EpisodicEnvironment, P: KLDivergencePolicy>(
   policy: P, environment: E, initialParameters: ParameterList,
-  configuration: NaturalGradientConfiguration = NaturalGradientConfiguration()) throws
+  configuration: NaturalGradientConfiguration = NaturalGradientConfiguration(),
+  onIteration: IterationObserver? = nil) throws
   -> TrainingResult<NaturalGradientConfiguration> {
   try naturalGradientTraining(policy: policy, environment: environment, initialParameters: initialParameters,
-                              configuration: configuration, lineSearch: false)
+                              configuration: configuration, lineSearch: false, onIteration: onIteration)
 }
 
 /// TRPO on one task: as ``npg(policy:environment:initialParameters:configuration:)`` with the
@@ -255,15 +256,16 @@ public func npg<E: EpisodicEnvironment, P: KLDivergencePolicy>(
 /// - Throws: `RLError` for an invalid configuration, sampling or numerical failures.
 public func trpo<E: EpisodicEnvironment, P: KLDivergencePolicy>(
   policy: P, environment: E, initialParameters: ParameterList,
-  configuration: NaturalGradientConfiguration = NaturalGradientConfiguration()) throws
+  configuration: NaturalGradientConfiguration = NaturalGradientConfiguration(),
+  onIteration: IterationObserver? = nil) throws
   -> TrainingResult<NaturalGradientConfiguration> {
   try naturalGradientTraining(policy: policy, environment: environment, initialParameters: initialParameters,
-                              configuration: configuration, lineSearch: true)
+                              configuration: configuration, lineSearch: true, onIteration: onIteration)
 }
 
 func naturalGradientTraining<E: EpisodicEnvironment, P: KLDivergencePolicy>(
   policy: P, environment: E, initialParameters: ParameterList,
-  configuration c: NaturalGradientConfiguration, lineSearch: Bool) throws
+  configuration c: NaturalGradientConfiguration, lineSearch: Bool, onIteration: IterationObserver? = nil) throws
   -> TrainingResult<NaturalGradientConfiguration> {
   try c.validate(lineSearch ? "trpo" : "npg")
   var theta = initialParameters.detached()
@@ -289,6 +291,7 @@ func naturalGradientTraining<E: EpisodicEnvironment, P: KLDivergencePolicy>(
     records.append(IterationRecord(iteration: iteration, meanReturn: batch.meanReturn, loss: step.loss,
                                    klDivergence: step.klDivergence, lineSearchSteps: step.lineSearchSteps,
                                    accepted: step.accepted, wallTime: seconds(since: start)))
+    if let onIteration, let last = records.last, !onIteration(last, theta) { break }
   }
   return TrainingResult(parameters: theta, records: records, configuration: c)
 }

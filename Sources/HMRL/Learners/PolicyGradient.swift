@@ -159,6 +159,10 @@ public struct IterationRecord: Codable, Sendable, Equatable {
 }
 
 /// What a learner returns: the learned parameters, the log and what produced them.
+/// Called after every iteration with its record and the current θ; returning false stops the
+/// run there (Ctrl-C in the REPL), and the result holds what was learned so far.
+public typealias IterationObserver = (IterationRecord, ParameterList) -> Bool
+
 public struct TrainingResult<Configuration: Codable & Sendable> {
   /// The final parameters θ.
   public var parameters: ParameterList
@@ -184,7 +188,8 @@ func seconds(since start: ContinuousClock.Instant) -> Double {
 /// - Throws: `RLError` for an invalid configuration and any error of sampling or the policy.
 public func vpg<E: EpisodicEnvironment, P: StochasticPolicy>(
   policy: P, environment: E, initialParameters: ParameterList,
-  configuration: PolicyGradientConfiguration = PolicyGradientConfiguration()) throws
+  configuration: PolicyGradientConfiguration = PolicyGradientConfiguration(),
+  onIteration: IterationObserver? = nil) throws
   -> TrainingResult<PolicyGradientConfiguration> {
   let c = configuration
   try c.validate("vpg")
@@ -209,6 +214,7 @@ public func vpg<E: EpisodicEnvironment, P: StochasticPolicy>(
     }
     records.append(IterationRecord(iteration: iteration, meanReturn: batch.meanReturn,
                                    loss: loss.scalar ?? .nan, wallTime: seconds(since: start)))
+    if let onIteration, let last = records.last, !onIteration(last, theta) { break }
   }
   return TrainingResult(parameters: theta, records: records, configuration: c)
 }

@@ -31,6 +31,7 @@ public final class Registry {
     r.add(Differentiation.all)
     r.add(PolicyModelPrimitives.all)
     r.add(SamplingPrimitives.all)
+    r.add(LearnerPrimitives.all)
     r.add(MazePrimitives.all)
     r.add(TabularPrimitives.all)
     r.add(DivergencePrimitives.all)

@@ -1,0 +1,248 @@
+import HMPlot
+import HMRL
+import HMTensor
+#if canImport(Glibc)
+import Glibc
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The learners in hm: vpg, npg, trpo, maml, adapt. Long runs show a progress bar on a
+/// terminal, stop on Ctrl-C returning what was learned so far, append every iteration to a
+/// JSON-lines log and write safetensors checkpoints (atomically).
+enum LearnerPrimitives {
+  /// Options every learner takes.
+  static let common: [ParameterSpec] = [
+    ParameterSpec("iterations", .int, default: .int(100)),
+    ParameterSpec("seed", .optional(.int), default: .nil, doc: "default: the run's seed"),
+    ParameterSpec("log", .optional(.string), default: .nil, doc: "a JSON-lines file receiving one record per iteration"),
+    ParameterSpec("checkpoint", .optional(.string), default: .nil, doc: "a safetensors file rewritten with θ every `checkpoint_every` iterations"),
+    ParameterSpec("checkpoint_every", .int, default: .int(10)),
+    ParameterSpec("quiet", .bool, default: .bool(false), doc: "no progress output"),
+  ]
+
+  struct RunOptions {
+    var seed: UInt64
+    var iterations: Int
+    var log: String?
+    var checkpoint: String?
+    var checkpointEvery: Int
+    var quiet: Bool
+  }
+
+  static func options(_ c: NativeCall, from first: Int) throws -> RunOptions {
+    guard c.int(first) >= 1, c.int(first) <= 10_000_000 else { throw c.error("iterations must be at least 1") }
+    return RunOptions(seed: c.isGiven(first + 1) ? UInt64(truncatingIfNeeded: c[first + 1].int) : c.state.seed,
+                      iterations: c.int(first), log: c.isGiven(first + 2) ? c[first + 2].string : nil,
+                      checkpoint: c.isGiven(first + 3) ? c[first + 3].string : nil,
+                      checkpointEvery: max(1, c.int(first + 4)), quiet: c.bool(first + 5))
+  }
+
+  /// The per-iteration observer: progress, interrupts, log lines, checkpoints.
+  final class Observer {
+    let reporter: ProgressReporter
+    let options: RunOptions
+    var interrupted = false
+    var failure: Error?
+    let encoder = JSONEncoder()
+    /// The flag the VM polls (Ctrl-C): the learner stops after the current iteration.
+    let interruptFlag: UnsafeMutablePointer<Int32>
+
+    init(label: String, options: RunOptions, vm: VM) throws {
+      self.options = options
+      interruptFlag = vm.interruptFlag
+      reporter = ProgressReporter.standardError(quiet: options.quiet)
+      reporter.start(total: options.iterations, label: label)
+      if let log = options.log { try FilePrimitives.writeAtomically("", to: log) }
+    }
+
+    func observe(_ record: IterationRecord, _ theta: ParameterList) -> Bool {
+      var metrics = [("return", record.meanReturn)]
+      if let post = record.adaptedReturn { metrics = [("pre", record.meanReturn), ("post", post)] }
+      reporter.update(done: record.iteration + 1, metrics: metrics)
+      do {
+        if let log = options.log, let line = try? encoder.encode(record) {
+          let handle = fopen(log, "a")
+          if let handle {
+            _ = line.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
+            fputs("\n", handle)
+            fclose(handle)
+          }
+        }
+        if let path = options.checkpoint, (record.iteration + 1) % options.checkpointEvery == 0 {
+          try Safetensors.save(theta, to: path, metadata: ["iteration": String(record.iteration + 1), "seed": String(options.seed)])
+        }
+      } catch {
+        failure = error
+        return false
+      }
+      if interruptFlag.pointee != 0 { interruptFlag.pointee = 0; interrupted = true; return false }
+      return true
+    }
+  }
+
+  /// The result record: θ, the per-iteration log, the configuration (with its seed).
+  static func result<C: Encodable>(_ r: TrainingResult<C>, _ observer: Observer, _ c: NativeCall, extra: [(String, Value)] = []) throws -> Value {
+    observer.reporter.finish()
+    if let failure = observer.failure { throw c.error("\(failure)") }
+    if let path = observer.options.checkpoint {
+      try Safetensors.save(r.parameters, to: path, metadata: ["iteration": String(r.records.count), "seed": String(observer.options.seed)])
+    }
+    let vm = c.vm
+    let log = r.records.map { record -> Value in
+      var fields: [(String, Value)] = [("iteration", Value(record.iteration)), ("return", Value(record.meanReturn))]
+      if let post = record.adaptedReturn { fields = [("iteration", Value(record.iteration)), ("pre_return", Value(record.meanReturn)), ("post_return", Value(post))] }
+      fields.append(("loss", Value(record.loss)))
+      if let kl = record.klDivergence { fields.append(("kl", Value(kl))) }
+      if let steps = record.lineSearchSteps { fields.append(("line_search_steps", Value(steps))) }
+      fields.append(("accepted", Value(record.accepted)))
+      fields.append(("seconds", Value(record.wallTime)))
+      return vm.heap.makeMap(fields)
+    }
+    let configuration: Value
+    if let data = try? JSONEncoder().encode(r.configuration), let text = String(data: data, encoding: .utf8) {
+      configuration = try FilePrimitives.parseJSON(text, vm, "configuration")
+    } else { configuration = .nil }
+    return vm.heap.makeMap([("params", ParameterRecords.record(r.parameters, vm)), ("log", vm.heap.makeList(log)),
+                            ("config", configuration), ("interrupted", Value(observer.interrupted))] + extra)
+  }
+
+  static func policyModel(_ v: Value, _ c: NativeCall) throws -> PolicyModel {
+    guard v.tag == .object, let box = v.nativeObject.payload as? PolicyModelBox else { throw c.error("policy must be a policy model") }
+    return box.model
+  }
+
+  /// Runs `body` with the concrete policy and environment types.
+  static func withPolicyAndEnvironment<R>(_ model: PolicyModel, _ env: Environment, _ c: NativeCall,
+                                          _ body: (any KLDivergencePolicy, Environment) throws -> R) throws -> R {
+    switch model {
+    case .gaussian(let p): return try body(p, env)
+    case .categorical(let p): return try body(p, env)
+    case .softmax(let p): return try body(p, env)
+    }
+  }
+
+  static let all: [Primitive] = [
+    Primitive("vpg", [ParameterSpec("policy", .object("policy_model")), ParameterSpec("env", .any), ParameterSpec("params", .map),
+                      ParameterSpec("lr", .number, default: .float(0.1)), ParameterSpec("optimizer", .string, default: .string("sgd"), doc: "\"sgd\" or \"adam\""),
+                      ParameterSpec("episodes", .int, default: .int(20)), ParameterSpec("gamma", .number, default: .float(0.99)),
+                      ParameterSpec("lambda", .number, default: .float(1))] + common,
+              returns: "a record {params, log, config, interrupted}", category: "learners",
+              doc: "REINFORCE / vanilla policy gradient on one task, with the linear feature baseline, GAE(λ) and normalised advantages; each iteration samples `episodes` episodes with θ and steps SGD or Adam.",
+              example: "let pi = gaussian_mlp(2, 2, hidden: [16])\nlet r = vpg(pi, navigation2d(goal: [0.2, 0.1]), pi.init(), iterations: 2, episodes: 4, quiet: true)\nprint(len(r.log), r.config.seed)") { c in
+      let model = try policyModel(c[0], c), env = try SamplingPrimitives.environment(c[1], c)
+      let theta = try ParameterRecords.list(c[2], "vpg"), o = try options(c, from: 8)
+      var config = PolicyGradientConfiguration()
+      config.learningRate = c.double(3); config.episodes = c.int(5); config.discount = c.double(6); config.gaeLambda = c.double(7)
+      config.iterations = o.iterations; config.seed = o.seed
+      guard let kind = GradientOptimizerKind(rawValue: c.string(4)) else { throw c.error("optimizer must be \"sgd\" or \"adam\"") }
+      config.optimizer = kind
+      let observer = try Observer(label: "vpg", options: o, vm: c.vm)
+      let r: TrainingResult<PolicyGradientConfiguration> = try withPolicyAndEnvironment(model, env, c) { p, e in
+        switch e {
+        case .navigation(let n): return try vpg(policy: p, environment: n, initialParameters: theta, configuration: config, onIteration: observer.observe)
+        case .tabular(let t): return try vpg(policy: p, environment: t, initialParameters: theta, configuration: config, onIteration: observer.observe)
+        case .user(let u): return try vpg(policy: p, environment: u, initialParameters: theta, configuration: config, onIteration: observer.observe)
+        }
+      }
+      return try result(r, observer, c)
+    },
+    Primitive("trpo", [ParameterSpec("policy", .object("policy_model")), ParameterSpec("env", .any), ParameterSpec("params", .map),
+                       ParameterSpec("max_kl", .number, default: .float(0.01)), ParameterSpec("line_search", .bool, default: .bool(true), doc: "false: natural policy gradient (no line search)"),
+                       ParameterSpec("episodes", .int, default: .int(20)), ParameterSpec("gamma", .number, default: .float(0.99)),
+                       ParameterSpec("lambda", .number, default: .float(1))] + common,
+              returns: "a record {params, log, config, interrupted}", category: "learners",
+              doc: "TRPO (or, with line_search: false, the natural policy gradient) on one task: Fisher-vector products by double backpropagation of the mean KL, conjugate gradient (10 iterations, damping 1e-5), a step scaled to the KL bound δ = max_kl, backtracking line search (ratio 0.8, ≤ 15 steps). Used to train per-task experts (the note's §V.2).",
+              example: "let m = maze(\"\"\"\n  #####\n  #S.G#\n  #####\n  \"\"\", horizon: 6)\nlet pi = softmax_policy(m)\nlet r = trpo(pi, m, pi.init(), iterations: 2, episodes: 8, quiet: true)\nprint(len(r.log))") { c in
+      let model = try policyModel(c[0], c), env = try SamplingPrimitives.environment(c[1], c)
+      let theta = try ParameterRecords.list(c[2], "trpo"), o = try options(c, from: 8)
+      var config = NaturalGradientConfiguration()
+      config.maxKL = c.double(3); config.episodes = c.int(5); config.discount = c.double(6); config.gaeLambda = c.double(7)
+      config.iterations = o.iterations; config.seed = o.seed
+      let lineSearch = c.bool(4)
+      let observer = try Observer(label: lineSearch ? "trpo" : "npg", options: o, vm: c.vm)
+      let r: TrainingResult<NaturalGradientConfiguration> = try withPolicyAndEnvironment(model, env, c) { p, e in
+        switch e {
+        case .navigation(let n): return lineSearch ? try trpo(policy: p, environment: n, initialParameters: theta, configuration: config, onIteration: observer.observe)
+          : try npg(policy: p, environment: n, initialParameters: theta, configuration: config, onIteration: observer.observe)
+        case .tabular(let t): return lineSearch ? try trpo(policy: p, environment: t, initialParameters: theta, configuration: config, onIteration: observer.observe)
+          : try npg(policy: p, environment: t, initialParameters: theta, configuration: config, onIteration: observer.observe)
+        case .user(let u): return lineSearch ? try trpo(policy: p, environment: u, initialParameters: theta, configuration: config, onIteration: observer.observe)
+          : try npg(policy: p, environment: u, initialParameters: theta, configuration: config, onIteration: observer.observe)
+        }
+      }
+      return try result(r, observer, c)
+    },
+    Primitive("maml", [ParameterSpec("policy", .object("policy_model")),
+                       ParameterSpec("tasks", .oneOf([.list, .string]), doc: "a pool of tasks (sampled per iteration), or \"navigation2d\" / \"navigation2d_sparse\" for fresh goals every iteration"),
+                       ParameterSpec("params", .map),
+                       ParameterSpec("inner_lr", .number, default: .float(0.1), doc: "α"), ParameterSpec("inner_steps", .int, default: .int(1), doc: "K"),
+                       ParameterSpec("first_order", .bool, default: .bool(false)), ParameterSpec("meta_batch", .int, default: .int(20)),
+                       ParameterSpec("episodes", .int, default: .int(20), doc: "adaptation and evaluation episodes per task"),
+                       ParameterSpec("outer", .string, default: .string("trpo"), doc: "\"trpo\" (max_kl) or \"adam\" (outer_lr)"),
+                       ParameterSpec("outer_lr", .number, default: .float(1e-3)), ParameterSpec("max_kl", .number, default: .float(0.01))] + common,
+              returns: "a record {params, log (pre_return, post_return, loss, kl, ...), config, interrupted}", category: "learners",
+              doc: "MAML for RL (Finn et al. 2017; pytorch-maml-rl, DESIGN.md §5): per task, θ'ᵢ = θ − α∇θ L(θ, τᵢ) for K inner REINFORCE steps (differentiated through unless first_order), evaluation episodes with θ'ᵢ, and the outer update on the mean post-adaptation loss by TRPO (Fisher-vector products through the adaptation) or Adam.",
+              example: "let pi = gaussian_mlp(2, 2, hidden: [16])\nlet r = maml(pi, \"navigation2d\", pi.init(), meta_batch: 2, episodes: 3, iterations: 1, outer: \"adam\", quiet: true)\nprint(r.log[0].keys())") { c in
+      let model = try policyModel(c[0], c)
+      let theta = try ParameterRecords.list(c[2], "maml"), o = try options(c, from: 11)
+      var config = MAMLConfiguration()
+      config.innerLearningRate = c.double(3); config.innerSteps = c.int(4); config.firstOrder = c.bool(5)
+      config.metaBatchSize = c.int(6); config.adaptationEpisodes = c.int(7); config.evaluationEpisodes = c.int(7)
+      guard let outer = MetaOptimizerKind(rawValue: c.string(8)) else { throw c.error("outer must be \"trpo\" or \"adam\"") }
+      config.outerOptimizer = outer; config.outerLearningRate = c.double(9); config.maxKL = c.double(10)
+      config.iterations = o.iterations; config.seed = o.seed
+      let observer = try Observer(label: "maml", options: o, vm: c.vm)
+      let r: TrainingResult<MAMLConfiguration> = try withPolicyAndEnvironment(model, .navigation(try Navigation2D(goal: [0, 0])), c) { p, _ in
+        if let family = c[1].string {
+          let fam: Navigation2DFamily
+          switch family {
+          case "navigation2d": fam = try Navigation2DFamily.canonical()
+          case "navigation2d_sparse": fam = try Navigation2DFamily.sparse()
+          default: throw c.error("tasks must be a list or \"navigation2d\" / \"navigation2d_sparse\"")
+          }
+          return try maml(policy: p, initialParameters: theta, configuration: config, onIteration: observer.observe) { n in
+            try fam.tasks(count: config.metaBatchSize, seed: o.seed, iteration: n)
+          }
+        }
+        let envs = try c[1].listObject.items.map { try SamplingPrimitives.environment($0, c) }
+        let navigation = envs.compactMap { e -> Navigation2D? in if case .navigation(let n) = e { return n }; return nil }
+        let tabular = envs.compactMap { e -> TabularEnvironment? in if case .tabular(let t) = e { return t }; return nil }
+        if navigation.count == envs.count { return try maml(policy: p, tasks: navigation, initialParameters: theta, configuration: config, onIteration: observer.observe) }
+        if tabular.count == envs.count { return try maml(policy: p, tasks: tabular, initialParameters: theta, configuration: config, onIteration: observer.observe) }
+        throw c.error("the task pool must be all navigation2d tasks or all tabular ones (mazes, goal tasks, mdps)")
+      }
+      return try result(r, observer, c)
+    },
+    Primitive("adapt", [ParameterSpec("policy", .object("policy_model")), ParameterSpec("env", .any), ParameterSpec("params", .map),
+                        ParameterSpec("steps", .int, default: .int(1), doc: "k"), ParameterSpec("inner_lr", .number, default: .float(0.1)),
+                        ParameterSpec("episodes", .int, default: .int(20)), ParameterSpec("seed", .optional(.int), default: .nil)],
+              returns: "a record {params, returns}", category: "learners",
+              doc: "Evaluates an initialisation on a task after k inner REINFORCE steps: returns the adapted θ' and the mean return before adaptation and after each step (k + 1 numbers).",
+              example: "let pi = gaussian_mlp(2, 2, hidden: [16])\nlet r = adapt(pi, navigation2d(goal: [0.2, 0.2]), pi.init(), steps: 1, episodes: 4)\nprint(len(r.returns))") { c in
+      let model = try policyModel(c[0], c), env = try SamplingPrimitives.environment(c[1], c)
+      var theta = try ParameterRecords.list(c[2], "adapt")
+      guard c.int(3) >= 0, c.int(3) <= 10_000 else { throw c.error("steps must be in 0...10000") }
+      let seed = c.isGiven(6) ? UInt64(truncatingIfNeeded: c[6].int) : c.state.seed
+      var returns: [Double] = []
+      for k in 0...c.int(3) {
+        if c.vm.interruptFlag.pointee != 0 { c.vm.interruptFlag.pointee = 0; throw RuntimeError.interrupted }
+        let batch: Batch = try model.with { p in
+          switch env {
+          case .navigation(let n): return try sampleBatch(n, policy: p, parameters: theta, episodes: c.int(5), seed: seed, iteration: k)
+          case .tabular(let t): return try sampleBatch(t, policy: p, parameters: theta, episodes: c.int(5), seed: seed, iteration: k)
+          case .user(let u): return try sampleBatch(u, policy: p, parameters: theta, episodes: c.int(5), seed: seed, iteration: k)
+          }
+        }
+        returns.append(batch.meanReturn)
+        if k == c.int(3) { break }
+        let data = try PolicyGradientData(batch: batch)
+        theta = try model.with { try HMRL.adapt($0, parameters: theta, data: [data], innerLearningRate: c.double(4), secondOrder: false) }.detached()
+      }
+      return c.vm.heap.makeMap([("params", ParameterRecords.record(theta, c.vm)), ("returns", c.vm.heap.makeList(returns.map { Value($0) }))])
+    },
+  ]
+}
