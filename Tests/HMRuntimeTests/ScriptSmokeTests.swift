@@ -27,6 +27,11 @@ struct ScriptSmokeTests {
     #expect(!out.isEmpty)
   }
 
+  @Test func mamlNavigationRunsAndWritesItsResults() throws {
+    let out = try run("scripts/maml_nav2d.hm", ["quick", "seed=7"])
+    #expect(out.contains("MAML 2D navigation: 2 iterations") && out.contains("wrote results/maml_nav2d/"), "\(out)")
+  }
+
   @Test func pairwiseDivergenceBenchmarkAgreesWithTheNaiveLoop() throws {
     let out = try run("scripts/benchmarks/pairwise_divergence.hm", ["4", "8"])
     #expect(out.contains("    4 ") && out.contains("    8 "), "\(out)")
