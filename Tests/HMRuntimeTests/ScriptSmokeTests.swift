@@ -32,6 +32,11 @@ struct ScriptSmokeTests {
     #expect(out.contains("MAML 2D navigation: 2 iterations") && out.contains("wrote results/maml_nav2d/"), "\(out)")
   }
 
+  @Test func mazeExpertsReachTheOptimum() throws {
+    let out = try run("scripts/experts_maze.hm", ["quick"])
+    #expect(out.contains("3 of 3 experts within 5% of the value-iteration optimum"), "\(out)")
+  }
+
   @Test func pairwiseDivergenceBenchmarkAgreesWithTheNaiveLoop() throws {
     let out = try run("scripts/benchmarks/pairwise_divergence.hm", ["4", "8"])
     #expect(out.contains("    4 ") && out.contains("    8 "), "\(out)")
