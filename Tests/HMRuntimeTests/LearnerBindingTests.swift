@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import HMRuntime
+import HMTensor
 
 /// The learners in hm: results, logs, checkpoints, Ctrl-C.
 struct LearnerBindingTests {
@@ -31,6 +32,17 @@ struct LearnerBindingTests {
       [len(read_text("\(dir)/log.jsonl").lines()), load_params("\(dir)/theta.safetensors").keys() == r.params.keys(), r.interrupted]
       """)
     #expect(v == .list([.int(3), .bool(true), .bool(false)]))
+  }
+
+  @Test func sameSeedSameCurveWithOneAndTwoThreads() throws {
+    let code = """
+      let pi = gaussian_mlp(2, 2, hidden: [16, 16])
+      let r = maml(pi, "navigation2d", pi.init(seed: 3), meta_batch: 4, episodes: 4, outer: "adam", iterations: 3, seed: 11, quiet: true)
+      map(r.log, fn(x) => [x.pre_return, x.post_return, x.loss])
+      """
+    let one = try Parallelism.$threadCount.withValue(1) { try Interpreter(output: { _ in }).evaluate(code) }
+    let two = try Parallelism.$threadCount.withValue(2) { try Interpreter(output: { _ in }).evaluate(code) }
+    #expect(one == two)
   }
 
   @Test func ctrlCReturnsWhatWasLearnedSoFar() throws {
