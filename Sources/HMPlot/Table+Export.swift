@@ -45,26 +45,7 @@ extension Table {
     return "\"" + s.replacing("\"", with: "\"\"") + "\""
   }
 
-  static func jsonString(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if scalar.value < 0x20 {
-          let hex = String(scalar.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    return out + "\""
-  }
+  static func jsonString(_ s: String) -> String { JSONText.quoted(s) }
 
   /// Parses RFC 4180 CSV into records of fields (LF or CRLF line ends; quoted fields may hold
   /// commas, quotes and line breaks). A final line end does not start an empty record.

@@ -6,6 +6,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import HMPlot
 import HMTensor
 
 /// Parameter lists as safetensors files (huggingface/safetensors), readable by PyTorch's,
@@ -192,26 +193,7 @@ func readLittleEndian<T: FixedWidthInteger>(_ bytes: [UInt8], _ offset: Int, _: 
 }
 
 /// `s` as a JSON string literal.
-func jsonString(_ s: String) -> String {
-  var out = "\""
-  for u in s.unicodeScalars {
-    switch u {
-    case "\"": out += "\\\""
-    case "\\": out += "\\\\"
-    case "\n": out += "\\n"
-    case "\r": out += "\\r"
-    case "\t": out += "\\t"
-    default:
-      if u.value < 0x20 {
-        let hex = String(u.value, radix: 16)
-        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      } else {
-        out.unicodeScalars.append(u)
-      }
-    }
-  }
-  return out + "\""
-}
+func jsonString(_ s: String) -> String { JSONText.quoted(s) }
 
 /// The bytes of the file at `path`.
 /// - Throws: `RLError` naming `operation` with the system's reason.

@@ -1,3 +1,4 @@
+import HMPlot
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -59,21 +60,7 @@ enum FilePrimitives {
     }
   }
 
-  static func jsonString(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-      switch u {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if u.value < 0x20 { out += cFormat("\\u%04x", Int(u.value)) } else { out.unicodeScalars.append(u) }
-      }
-    }
-    return out + "\""
-  }
+  static func jsonString(_ s: String) -> String { JSONText.quoted(s) }
 
   static func parseJSON(_ text: String, _ vm: VM, _ who: String) throws -> Value {
     var reader = JSONReader(text, vm: vm)
