@@ -56,6 +56,7 @@ public struct ReptileConfiguration: Codable, Sendable, Equatable {
 ///   `metaBatch`, sampling or the policy.
 public func reptile<E: EpisodicEnvironment, P: StochasticPolicy>(
   policy: P, initialParameters: ParameterList, configuration: ReptileConfiguration = ReptileConfiguration(),
+  onIteration: IterationObserver? = nil,
   metaBatch: (Int) throws -> [E]) throws -> TrainingResult<ReptileConfiguration> {
   let c = configuration, op = "reptile"
   try c.validate(op)
@@ -97,6 +98,7 @@ public func reptile<E: EpisodicEnvironment, P: StochasticPolicy>(
     }
     records.append(IterationRecord(iteration: iteration, meanReturn: first / n, adaptedReturn: last / n,
                                    loss: firstLoss / n, wallTime: seconds(since: start)))
+    if let onIteration, let last = records.last, !onIteration(last, theta) { break }
   }
   return TrainingResult(parameters: theta, records: records, configuration: c)
 }

@@ -217,6 +217,52 @@ enum LearnerPrimitives {
       }
       return try result(r, observer, c)
     },
+    Primitive("reptile", [ParameterSpec("policy", .object("policy_model")),
+                          ParameterSpec("tasks", .oneOf([.list, .string]), doc: "a pool of tasks, or \"navigation2d\" for fresh goals every iteration"),
+                          ParameterSpec("params", .map),
+                          ParameterSpec("inner_lr", .number, default: .float(0.1)), ParameterSpec("inner_steps", .int, default: .int(5)),
+                          ParameterSpec("inner_optimizer", .string, default: .string("sgd"), doc: "\"sgd\" or \"adam\""),
+                          ParameterSpec("step_size", .number, default: .float(0.1), doc: "the outer step ε: θ ← θ + ε(θ̃ − θ)"),
+                          ParameterSpec("meta_batch", .int, default: .int(1), doc: "1 is the serial version"),
+                          ParameterSpec("episodes", .int, default: .int(20))] + common,
+              returns: "a record {params, log, config, interrupted}", category: "learners",
+              doc: "Reptile (Nichol et al. 2018): per task, k inner policy-gradient steps (SGD or Adam) from θ to θ̃, then θ ← θ + ε(mean θ̃ − θ); serial with meta_batch 1.",
+              example: "let pi = gaussian_mlp(2, 2, hidden: [8])\nlet r = reptile(pi, \"navigation2d\", pi.init(), inner_steps: 2, episodes: 3, iterations: 2, quiet: true)\nprint(len(r.log))") { c in
+      let model = try policyModel(c[0], c)
+      let theta = try ParameterRecords.list(c[2], "reptile"), o = try options(c, from: 9)
+      var config = ReptileConfiguration()
+      config.innerLearningRate = c.double(3); config.innerSteps = c.int(4); config.outerStepSize = c.double(6)
+      config.metaBatchSize = c.int(7); config.episodes = c.int(8); config.iterations = o.iterations; config.seed = o.seed
+      guard let kind = GradientOptimizerKind(rawValue: c.string(5)) else { throw c.error("inner_optimizer must be \"sgd\" or \"adam\"") }
+      config.innerOptimizer = kind
+      let observer = try Observer(label: "reptile", options: o, vm: c.vm)
+      let r: TrainingResult<ReptileConfiguration> = try model.with { p in
+        if let family = c[1].string {
+          guard family == "navigation2d" else { throw c.error("tasks must be a list or \"navigation2d\"") }
+          let fam = try Navigation2DFamily.canonical()
+          return try reptile(policy: p, initialParameters: theta, configuration: config, onIteration: observer.observe) { n in
+            try fam.tasks(count: config.metaBatchSize, seed: o.seed, iteration: n)
+          }
+        }
+        let envs = try c[1].listObject.items.map { try SamplingPrimitives.environment($0, c) }
+        guard !envs.isEmpty else { throw c.error("the task pool is empty") }
+        let navigation = envs.compactMap { e -> Navigation2D? in if case .navigation(let n) = e { return n }; return nil }
+        let tabular = envs.compactMap { e -> TabularEnvironment? in if case .tabular(let t) = e { return t }; return nil }
+        // Task n·m + j of the pool, in order (the serial version cycles through the pool).
+        if navigation.count == envs.count {
+          return try reptile(policy: p, initialParameters: theta, configuration: config, onIteration: observer.observe) { n in
+            (0..<config.metaBatchSize).map { navigation[(n * config.metaBatchSize + $0) % navigation.count] }
+          }
+        }
+        if tabular.count == envs.count {
+          return try reptile(policy: p, initialParameters: theta, configuration: config, onIteration: observer.observe) { n in
+            (0..<config.metaBatchSize).map { tabular[(n * config.metaBatchSize + $0) % tabular.count] }
+          }
+        }
+        throw c.error("the task pool must be all navigation2d tasks or all tabular ones")
+      }
+      return try result(r, observer, c)
+    },
     Primitive("adapt", [ParameterSpec("policy", .object("policy_model")), ParameterSpec("env", .any), ParameterSpec("params", .map),
                         ParameterSpec("steps", .int, default: .int(1), doc: "k"), ParameterSpec("inner_lr", .number, default: .float(0.1)),
                         ParameterSpec("episodes", .int, default: .int(20)), ParameterSpec("seed", .optional(.int), default: .nil)],
