@@ -123,6 +123,9 @@ import Testing
     let start = repl.mark
     repl.press(PseudoTerminal.Key.controlC)
     repl.press(PseudoTerminal.Key.controlC)
+    // Each Ctrl-C at the prompt ends with a fresh prompt; typing before the second one is
+    // handled would race its signal (the line being read would be dropped, as it should).
+    try repl.waitUntil("two fresh prompts", after: start) { $0.components(separatedBy: "hmaml> ").count >= 3 }
     let result = try repl.enter(Snippets.useAlpha)
     #expect(result.contains(Snippets.useAlphaResult))
     #expect(!repl.screenText.contains("1041"))
