@@ -124,3 +124,25 @@ struct SamplingBindingTests {
     catch { #expect(error.rendered().contains(message), "\(error.rendered())") }
   }
 }
+
+/// The buffer R in hm.
+struct BufferBindingTests {
+  @Test func insertSampleRankSaveLoad() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("hm-R-\(getpid()).json").path
+    let hm = Interpreter(output: { _ in })
+    let v = try hm.evaluate("""
+      let pi = gaussian_mlp(2, 2, hidden: [8])
+      let R = buffer(capacity: 50)
+      for i, task in enumerate(navigation2d_tasks(3, seed: 1)) {
+        let b = sample(task, pi, pi.init(), episodes: 6, task: i, seed: 2)
+        R.insert(b, top_quantile: 0.5)
+      }
+      let s = R.stats()
+      R.save("\(path)")
+      let back = load_buffer("\(path)")
+      [s.size == back.size, len(s.per_task), len(R.sample(100, task: 1)) == s.per_task[1],
+       R.ranked(1, fn(e) => e.return)[0].return == s.max_return, len(R.sample(2, task: fn(e) => e.task != 1))]
+      """)
+    #expect(v == .list([.bool(true), .int(3), .bool(true), .bool(true), .int(2)]))
+  }
+}

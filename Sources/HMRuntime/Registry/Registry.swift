@@ -32,6 +32,7 @@ public final class Registry {
     r.add(PolicyModelPrimitives.all)
     r.add(SamplingPrimitives.all)
     r.add(LearnerPrimitives.all)
+    r.add(BufferPrimitives.all)
     r.add(MazePrimitives.all)
     r.add(TabularPrimitives.all)
     r.add(DivergencePrimitives.all)
