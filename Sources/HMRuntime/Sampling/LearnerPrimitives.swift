@@ -115,13 +115,12 @@ enum LearnerPrimitives {
     return box.model
   }
 
-  /// Runs `body` with the concrete policy and environment types.
-  static func withPolicyAndEnvironment<R>(_ model: PolicyModel, _ env: Environment, _ c: NativeCall,
-                                          _ body: (any KLDivergencePolicy, Environment) throws -> R) throws -> R {
+  /// Runs `body` with the concrete policy type (the learners that need the KL require it).
+  static func withPolicy<R>(_ model: PolicyModel, _ body: (any KLDivergencePolicy) throws -> R) rethrows -> R {
     switch model {
-    case .gaussian(let p): return try body(p, env)
-    case .categorical(let p): return try body(p, env)
-    case .softmax(let p): return try body(p, env)
+    case .gaussian(let p): return try body(p)
+    case .categorical(let p): return try body(p)
+    case .softmax(let p): return try body(p)
     }
   }
 
@@ -141,12 +140,8 @@ enum LearnerPrimitives {
       guard let kind = GradientOptimizerKind(rawValue: c.string(4)) else { throw c.error("optimizer must be \"sgd\" or \"adam\"") }
       config.optimizer = kind
       let observer = try Observer(label: "vpg", options: o, vm: c.vm)
-      let r: TrainingResult<PolicyGradientConfiguration> = try withPolicyAndEnvironment(model, env, c) { p, e in
-        switch e {
-        case .navigation(let n): return try vpg(policy: p, environment: n, initialParameters: theta, configuration: config, onIteration: observer.observe)
-        case .tabular(let t): return try vpg(policy: p, environment: t, initialParameters: theta, configuration: config, onIteration: observer.observe)
-        case .user(let u): return try vpg(policy: p, environment: u, initialParameters: theta, configuration: config, onIteration: observer.observe)
-        }
+      let r: TrainingResult<PolicyGradientConfiguration> = try withPolicy(model) { p in
+        try env.with { e in try vpg(policy: p, environment: e, initialParameters: theta, configuration: config, onIteration: observer.observe) }
       }
       return try result(r, observer, c)
     },
@@ -164,14 +159,10 @@ enum LearnerPrimitives {
       config.iterations = o.iterations; config.seed = o.seed
       let lineSearch = c.bool(4)
       let observer = try Observer(label: lineSearch ? "trpo" : "npg", options: o, vm: c.vm)
-      let r: TrainingResult<NaturalGradientConfiguration> = try withPolicyAndEnvironment(model, env, c) { p, e in
-        switch e {
-        case .navigation(let n): return lineSearch ? try trpo(policy: p, environment: n, initialParameters: theta, configuration: config, onIteration: observer.observe)
-          : try npg(policy: p, environment: n, initialParameters: theta, configuration: config, onIteration: observer.observe)
-        case .tabular(let t): return lineSearch ? try trpo(policy: p, environment: t, initialParameters: theta, configuration: config, onIteration: observer.observe)
-          : try npg(policy: p, environment: t, initialParameters: theta, configuration: config, onIteration: observer.observe)
-        case .user(let u): return lineSearch ? try trpo(policy: p, environment: u, initialParameters: theta, configuration: config, onIteration: observer.observe)
-          : try npg(policy: p, environment: u, initialParameters: theta, configuration: config, onIteration: observer.observe)
+      let r: TrainingResult<NaturalGradientConfiguration> = try withPolicy(model) { p in
+        try env.with { e in
+          lineSearch ? try trpo(policy: p, environment: e, initialParameters: theta, configuration: config, onIteration: observer.observe)
+            : try npg(policy: p, environment: e, initialParameters: theta, configuration: config, onIteration: observer.observe)
         }
       }
       return try result(r, observer, c)
@@ -196,7 +187,7 @@ enum LearnerPrimitives {
       config.outerOptimizer = outer; config.outerLearningRate = c.double(9); config.maxKL = c.double(10)
       config.iterations = o.iterations; config.seed = o.seed
       let observer = try Observer(label: "maml", options: o, vm: c.vm)
-      let r: TrainingResult<MAMLConfiguration> = try withPolicyAndEnvironment(model, .navigation(try Navigation2D(goal: [0, 0])), c) { p, _ in
+      let r: TrainingResult<MAMLConfiguration> = try withPolicy(model) { p in
         if let family = c[1].string {
           let fam: Navigation2DFamily
           switch family {
@@ -277,11 +268,7 @@ enum LearnerPrimitives {
       for k in 0...c.int(3) {
         if c.vm.interruptFlag.pointee != 0 { c.vm.interruptFlag.pointee = 0; throw RuntimeError.interrupted }
         let batch: Batch = try model.with { p in
-          switch env {
-          case .navigation(let n): return try sampleBatch(n, policy: p, parameters: theta, episodes: c.int(5), seed: seed, iteration: k)
-          case .tabular(let t): return try sampleBatch(t, policy: p, parameters: theta, episodes: c.int(5), seed: seed, iteration: k)
-          case .user(let u): return try sampleBatch(u, policy: p, parameters: theta, episodes: c.int(5), seed: seed, iteration: k)
-          }
+          try env.with { e in try sampleBatch(e, policy: p, parameters: theta, episodes: c.int(5), seed: seed, iteration: k) }
         }
         returns.append(batch.meanReturn)
         if k == c.int(3) { break }

@@ -25,6 +25,16 @@ enum Environment {
   case navigation(Navigation2D)
   case tabular(TabularEnvironment)
   case user(ClosureEnvironment)
+
+  /// Runs `body` with the concrete environment (HMRL's samplers and learners are generic over
+  /// it; an existential passed to them is opened).
+  func with<R>(_ body: (any EpisodicEnvironment) throws -> R) rethrows -> R {
+    switch self {
+    case .navigation(let e): return try body(e)
+    case .tabular(let e): return try body(e)
+    case .user(let e): return try body(e)
+    }
+  }
 }
 
 /// A continuous MDP defined in hm by a batched step function (`continuous_mdp(...)`).
@@ -115,13 +125,8 @@ enum SamplingPrimitives {
       let theta = try ParameterRecords.list(c[2], "sample")
       let seed = c.isGiven(4) ? UInt64(truncatingIfNeeded: c[4].int) : c.state.seed
       let batch: Batch = try box.model.with { policy in
-        switch env {
-        case .navigation(let e):
-          return try sampleBatch(e, policy: policy, parameters: theta, episodes: c.int(3), seed: seed, iteration: c.int(5), taskIndex: c.int(6))
-        case .tabular(let e):
-          return try sampleBatch(e, policy: policy, parameters: theta, episodes: c.int(3), seed: seed, iteration: c.int(5), taskIndex: c.int(6))
-        case .user(let e):
-          return try sampleBatch(e, policy: policy, parameters: theta, episodes: c.int(3), seed: seed, iteration: c.int(5), taskIndex: c.int(6))
+        try env.with { e in
+          try sampleBatch(e, policy: policy, parameters: theta, episodes: c.int(3), seed: seed, iteration: c.int(5), taskIndex: c.int(6))
         }
       }
       return c.vm.heap.makeObject(BatchBox(batch))
@@ -173,12 +178,10 @@ enum SamplingPrimitives {
           let tasks = envs.compactMap { e -> TabularEnvironment? in if case .tabular(let t) = e { return t }; return nil }
           return try sampleBatches(tasks, policy: policy, parameters: thetas, episodes: c.int(3), seed: seed, iteration: c.int(5))
         }
-        return try envs.enumerated().map { i, e in
-          let theta = thetas.count == 1 ? thetas[0] : thetas[i]
-          switch e {
-          case .navigation(let n): return try sampleBatch(n, policy: policy, parameters: theta, episodes: c.int(3), seed: seed, iteration: c.int(5), taskIndex: i)
-          case .tabular(let t): return try sampleBatch(t, policy: policy, parameters: theta, episodes: c.int(3), seed: seed, iteration: c.int(5), taskIndex: i)
-          case .user(let u): return try sampleBatch(u, policy: policy, parameters: theta, episodes: c.int(3), seed: seed, iteration: c.int(5), taskIndex: i)
+        return try envs.enumerated().map { i, env in
+          try env.with { e in
+            try sampleBatch(e, policy: policy, parameters: thetas.count == 1 ? thetas[0] : thetas[i], episodes: c.int(3),
+                            seed: seed, iteration: c.int(5), taskIndex: i)
           }
         }
       }
