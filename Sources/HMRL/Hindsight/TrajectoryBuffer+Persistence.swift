@@ -10,13 +10,15 @@ import Glibc
 /// The buffer's file format (docs/hindsight.md): JSON with a format tag and version,
 /// `{"format": "hmaml-trajectory-buffer", "version": 1, "capacity", "eviction", "next_sequence",
 /// "entries": [{"sequence", "task", "features", "observation_size", "action_size", "terminated",
-/// "observations", "actions", "rewards", "log_probs"}]}`, written atomically (temporary file,
+/// "observations", "actions", "rewards", "log_probs", "final_observation"}]}` (`final_observation`
+/// may be absent: files written before it existed still load)`, written atomically (temporary file,
 /// then rename) and validated on reading (shapes, finiteness, capacity).
 extension TrajectoryBuffer {
   struct FileEntry: Codable {
     var sequence: Int, task: Int, features: [Double]
     var observation_size: Int, action_size: Int, terminated: Bool
     var observations: [Double], actions: [Double], rewards: [Double], log_probs: [Double]
+    var final_observation: [Double]?
   }
   struct File: Codable {
     var format: String, version: Int, capacity: Int, eviction: Eviction, next_sequence: Int
@@ -31,7 +33,8 @@ extension TrajectoryBuffer {
       let t = e.trajectory
       return FileEntry(sequence: e.sequence, task: t.taskIndex, features: t.features, observation_size: t.observationSize,
                        action_size: t.actionSize, terminated: t.terminated, observations: t.observations,
-                       actions: t.actions, rewards: t.rewards, log_probs: t.logProbs)
+                       actions: t.actions, rewards: t.rewards, log_probs: t.logProbs,
+                       final_observation: t.finalObservation.isEmpty ? nil : t.finalObservation)
     })
     let data: Data
     do { data = try JSONEncoder().encode(file) } catch {
@@ -64,13 +67,14 @@ extension TrajectoryBuffer {
       let n = e.rewards.count
       guard e.observation_size >= 1, e.action_size >= 1, e.observations.count == n * e.observation_size,
             e.actions.count == n * e.action_size, e.log_probs.count == n,
-            (e.observations + e.actions + e.rewards + e.features).allSatisfy(\.isFinite),
+            (e.final_observation.map { $0.count == e.observation_size } ?? true),
+            (e.observations + e.actions + e.rewards + e.features + (e.final_observation ?? [])).allSatisfy(\.isFinite),
             e.log_probs.allSatisfy({ !$0.isNaN }) else {
         throw RLError(.invalidArgument, op, "\(path): entry \(i) has inconsistent shapes or non-finite numbers")
       }
       let t = Trajectory(observations: e.observations, actions: e.actions, rewards: e.rewards, logProbs: e.log_probs,
                          observationSize: e.observation_size, actionSize: e.action_size, terminated: e.terminated,
-                         taskIndex: e.task, features: e.features)
+                         taskIndex: e.task, features: e.features, finalObservation: e.final_observation ?? [])
       buffer.restore(Entry(trajectory: t, sequence: e.sequence))
     }
     buffer.restoreSequence(max(file.next_sequence, (file.entries.map(\.sequence).max() ?? -1) + 1))

@@ -29,6 +29,9 @@ public struct Batch {
   public let seed: UInt64
   /// The iteration the streams derive from.
   public let iteration: Int
+  /// The observation after each episode's last step (the state it ended in), `[B * observationSize]`:
+  /// what hindsight relabelling needs to recompute the last transition's reward under another task.
+  public let finalObservations: [Double]
 
   /// B, the number of episodes.
   public var episodeCount: Int { lengths.count }
@@ -80,7 +83,8 @@ public struct Batch {
                       rewards: Array(c.rew[(index * t)..<(index * t + n)]),
                       logProbs: Array(c.logp[(index * t)..<(index * t + n)]),
                       observationSize: o, actionSize: a, terminated: terminated[index],
-                      taskIndex: taskIndex, features: features)
+                      taskIndex: taskIndex, features: features,
+                      finalObservation: Array(finalObservations[(index * o)..<((index + 1) * o)]))
   }
 }
 
@@ -101,6 +105,32 @@ public struct Trajectory: Sendable, Equatable {
   /// The task it was sampled on.
   public let taskIndex: Int
   public let features: [Double]
+  /// The observation after the last step, `[observationSize]` (empty when unknown, e.g. read from
+  /// an older buffer file): o₁ … o_{n−1} and this give every transition's next state.
+  public let finalObservation: [Double]
+
+  public init(observations: [Double], actions: [Double], rewards: [Double], logProbs: [Double],
+              observationSize: Int, actionSize: Int, terminated: Bool, taskIndex: Int, features: [Double],
+              finalObservation: [Double] = []) {
+    self.observations = observations
+    self.actions = actions
+    self.rewards = rewards
+    self.logProbs = logProbs
+    self.observationSize = observationSize
+    self.actionSize = actionSize
+    self.terminated = terminated
+    self.taskIndex = taskIndex
+    self.features = features
+    self.finalObservation = finalObservation
+  }
+
+  /// The observation after step `t` (o_{t+1}), or nil after the last step when the final
+  /// observation is unknown.
+  public func nextObservation(after t: Int) -> ArraySlice<Double>? {
+    let o = observationSize
+    if t + 1 < length { return observations[((t + 1) * o)..<((t + 2) * o)] }
+    return finalObservation.count == o ? finalObservation[...] : nil
+  }
 
   /// n, the number of steps.
   public var length: Int { rewards.count }

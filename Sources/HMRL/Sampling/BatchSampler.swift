@@ -87,13 +87,20 @@ public func sampleBatch<E: EpisodicEnvironment, P: StochasticPolicy>(
     }
     t += 1
   }
+  // NOTE: episodes that ended are left as they are, so the final state holds every episode's
+  // last state (after its terminal transition or at the horizon).
+  let finalObservations = environment.observations(of: state)
+  guard finalObservations.count == b * o else {
+    throw RLError(.shapeMismatch, op, "the environment gave \(finalObservations.count) observation numbers, expected \(b) × \(o)")
+  }
   return Batch(observations: try Tensor(obsAll, shape: [b, horizon, o], dtype: dtype),
                actions: try Tensor(actAll, shape: [b, horizon, a], dtype: dtype),
                rewards: try Tensor(rewAll, shape: [b, horizon], dtype: dtype),
                masks: try Tensor(maskAll, shape: [b, horizon], dtype: dtype),
                logProbs: try Tensor(logpAll, shape: [b, horizon], dtype: dtype),
                lengths: lengths, terminated: terminated, taskIndex: taskIndex,
-               features: environment.features, seed: seed, iteration: iteration)
+               features: environment.features, seed: seed, iteration: iteration,
+               finalObservations: finalObservations)
 }
 
 /// Samples a meta-batch: `episodes` episodes on every task, tasks spread over threads.
