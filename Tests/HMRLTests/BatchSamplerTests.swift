@@ -27,6 +27,20 @@ import HMTensor
     #expect(other[0].actions.toArray() != one[0].actions.toArray())
   }
 
+  @Test func finalObservationIsTheStateAfterTheLastStep() throws {
+    let batch = try sample(threads: 1)[1]
+    for e in 0..<batch.episodeCount {
+      let t = try batch.trajectory(e), n = t.length
+      #expect(t.finalObservation.count == 2)
+      // Navigation: o_{t+1} = o_t + clip(a_t, ±0.1) (float32 storage).
+      for k in 0..<2 {
+        let next = t.observations[2 * (n - 1) + k] + min(max(t.actions[2 * (n - 1) + k], -0.1), 0.1)
+        #expect(abs(t.finalObservation[k] - next) < 1e-5)
+      }
+      #expect(t.nextObservation(after: 0).map(Array.init) == (n > 1 ? Array(t.observations[2..<4]) : t.finalObservation))
+    }
+  }
+
   @Test func batchLayoutMasksAndTrajectories() throws {
     let batch = try sample(threads: 1)[2]
     #expect(batch.observations.shape == [6, 100, 2])
