@@ -110,7 +110,7 @@ public func labelledTaskPairs(_ divergences: [[Double]], epsilon: Double) -> [Ta
   var pairs: [TaskPair] = []
   for i in divergences.indices {
     for j in (i + 1)..<max(i + 1, divergences.count) {
-      pairs.append(TaskPair(first: i, second: j, similar: divergences[i][j] < epsilon))
+      pairs.append(TaskPair(i, j, similar: divergences[i][j] < epsilon))
     }
   }
   return pairs

@@ -33,6 +33,8 @@ public final class Registry {
     r.add(SamplingPrimitives.all)
     r.add(LearnerPrimitives.all)
     r.add(BufferPrimitives.all)
+    r.add(SiamesePrimitives.all)
+    r.add(HindsightPrimitives.all)
     r.add(MazePrimitives.all)
     r.add(TabularPrimitives.all)
     r.add(DivergencePrimitives.all)

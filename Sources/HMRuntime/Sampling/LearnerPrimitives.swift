@@ -15,14 +15,17 @@ import Foundation
 /// JSON-lines log and write safetensors checkpoints (atomically).
 enum LearnerPrimitives {
   /// Options every learner takes.
-  static let common: [ParameterSpec] = [
-    ParameterSpec("iterations", .int, default: .int(100)),
+  static let common: [ParameterSpec] = runOptions(iterations: 100)
+
+  /// The options of a long run, `iterations` by default.
+  static func runOptions(iterations: Int, checkpoint: String = "a safetensors file rewritten with θ every `checkpoint_every` iterations") -> [ParameterSpec] { [
+    ParameterSpec("iterations", .int, default: .int(iterations)),
     ParameterSpec("seed", .optional(.int), default: .nil, doc: "default: the run's seed"),
     ParameterSpec("log", .optional(.string), default: .nil, doc: "a JSON-lines file receiving one record per iteration"),
-    ParameterSpec("checkpoint", .optional(.string), default: .nil, doc: "a safetensors file rewritten with θ every `checkpoint_every` iterations"),
+    ParameterSpec("checkpoint", .optional(.string), default: .nil, doc: checkpoint),
     ParameterSpec("checkpoint_every", .int, default: .int(10)),
     ParameterSpec("quiet", .bool, default: .bool(false), doc: "no progress output"),
-  ]
+  ] }
 
   struct RunOptions {
     var seed: UInt64
@@ -62,7 +65,17 @@ enum LearnerPrimitives {
     func observe(_ record: IterationRecord, _ theta: ParameterList) -> Bool {
       var metrics = [("return", record.meanReturn)]
       if let post = record.adaptedReturn { metrics = [("pre", record.meanReturn), ("post", post)] }
-      reporter.update(done: record.iteration + 1, metrics: metrics)
+      return observe(iteration: record.iteration, record: record, metrics: metrics) { path in
+        try Safetensors.save(theta, to: path, metadata: ["iteration": String(record.iteration + 1), "seed": String(self.options.seed)])
+      }
+    }
+
+    /// Reports iteration `iteration` (0-based): the progress line, one JSON line of `record` in
+    /// the log, `checkpoint(path)` every `checkpoint_every` iterations. False stops the run
+    /// (Ctrl-C, or a log or checkpoint that cannot be written: `failure` says why).
+    func observe<R: Encodable>(iteration: Int, record: R, metrics: [(String, Double)],
+                               checkpoint: (String) throws -> Void) -> Bool {
+      reporter.update(done: iteration + 1, metrics: metrics)
       do {
         if let log = options.log, let line = try? encoder.encode(record) {
           let handle = fopen(log, "a")
@@ -72,9 +85,7 @@ enum LearnerPrimitives {
             fclose(handle)
           }
         }
-        if let path = options.checkpoint, (record.iteration + 1) % options.checkpointEvery == 0 {
-          try Safetensors.save(theta, to: path, metadata: ["iteration": String(record.iteration + 1), "seed": String(options.seed)])
-        }
+        if let path = options.checkpoint, (iteration + 1) % options.checkpointEvery == 0 { try checkpoint(path) }
       } catch {
         failure = error
         return false
