@@ -96,6 +96,12 @@ enum SamplingPrimitives {
       if c.isGiven(3) { return c.vm.heap.makeObject(NavigationBox(try Navigation2D.sparse(goal: goal, radius: c[3].number, horizon: c.int(2)))) }
       return c.vm.heap.makeObject(NavigationBox(try Navigation2D(goal: goal, rewardForm: try rewardForm(c.string(1), c), horizon: c.int(2))))
     },
+    Primitive("goal", on: .property("navigation2d"), returns: "[x, y]", category: "sampling",
+              doc: "The task's goal (also its feature vector, what a Siamese net over task features sees).",
+              example: "print(navigation2d(goal: [0.2, -0.4]).goal)") { c in
+      guard c.receiver.tag == .object, let n = c.receiver.nativeObject.payload as? NavigationBox else { throw c.error("not a navigation2d task") }
+      return c.vm.heap.makeList(n.task.goal.map { Value($0) })
+    },
     Primitive("navigation2d_tasks", [ParameterSpec("count", .int), ParameterSpec("seed", .int, default: .int(0)),
                                      ParameterSpec("iteration", .int, default: .int(0)),
                                      ParameterSpec("variant", .string, default: .string("canonical"), doc: "\"canonical\" (goals uniform in [−0.5, 0.5]²) or \"sparse\" (goals on a half-circle of radius 1, reward radius 0.2, horizon 20)"),
