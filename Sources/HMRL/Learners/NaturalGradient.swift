@@ -211,8 +211,14 @@ public func trustRegionStep(parameters: ParameterList, configuration c: NaturalG
   let fvp = try FisherOperator(at: parameters, damping: c.damping, kl: kl)
   let s = try learnerCall(op) { try conjugateGradient({ try fvp($0) }, b: g, iterations: c.conjugateGradientIterations) }
   let sFs = try learnerCall(op) { try (s * fvp(s)).sum().item() }
-  guard sFs.isFinite, sFs > 0 else {
-    throw RLError(.numerical, op, "the Fisher quadratic form sᵀFs = \(sFs) is not positive")
+  guard sFs.isFinite else {
+    throw RLError(.numerical, op, "the Fisher quadratic form sᵀFs = \(sFs) is not finite")
+  }
+  // NOTE: a gradient so small that sᵀFs rounds to 0 (float32: a batch without any reward, whose
+  // normalised advantages are rounding noise) has no direction worth a step: keep θ.
+  if sFs <= 0 {
+    return TrustRegionStep(parameters: parameters.detached(), loss: lossValue, klDivergence: 0,
+                           lineSearchSteps: lineSearch ? 0 : nil, accepted: false)
   }
   let scale = (2 * c.maxKL / sFs).squareRoot()
   let fullStep = s * -scale
