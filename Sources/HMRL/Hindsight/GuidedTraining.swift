@@ -309,9 +309,10 @@ func currentLogProbs<P: StochasticPolicy>(of trajectories: [Trajectory], policy:
     for (i, v) in x.observations.enumerated() { obs[j * t * o + i] = v }
     for (i, v) in x.actions.enumerated() { act[j * t * a + i] = v }
   }
-  let logp = try policy.logProb(try Tensor(obs, shape: [k, t, o], dtype: dtype),
-                                try Tensor(act, shape: [k, t, a], dtype: dtype),
-                                parameters: parameters.detached()).toArray()
+  let (observations, actions) = try learnerCall("guidedTrain") {
+    (try Tensor(obs, shape: [k, t, o], dtype: dtype), try Tensor(act, shape: [k, t, a], dtype: dtype))
+  }
+  let logp = try policy.logProb(observations, actions, parameters: parameters.detached()).toArray()
   return trajectories.enumerated().map { j, x in Array(logp[(j * t)..<(j * t + x.length)]) }
 }
 
@@ -351,13 +352,15 @@ func appending(_ trajectories: [Trajectory], to batch: Batch) throws -> Batch {
     finals += x.finalObservation.count == o ? x.finalObservation : [Double](repeating: 0, count: o)
   }
   let dtype = batch.rewards.dtype
-  return Batch(observations: try Tensor(obs, shape: [n, t, o], dtype: dtype),
-               actions: try Tensor(act, shape: [n, t, a], dtype: dtype),
-               rewards: try Tensor(rew, shape: [n, t], dtype: dtype),
-               masks: try Tensor(mask, shape: [n, t], dtype: dtype),
-               logProbs: try Tensor(logp, shape: [n, t], dtype: dtype),
-               lengths: batch.lengths + trajectories.map(\.length),
-               terminated: batch.terminated + trajectories.map(\.terminated),
-               taskIndex: batch.taskIndex, features: batch.features, seed: batch.seed,
-               iteration: batch.iteration, finalObservations: finals)
+  return try learnerCall("guidedTrain") {
+    Batch(observations: try Tensor(obs, shape: [n, t, o], dtype: dtype),
+          actions: try Tensor(act, shape: [n, t, a], dtype: dtype),
+          rewards: try Tensor(rew, shape: [n, t], dtype: dtype),
+          masks: try Tensor(mask, shape: [n, t], dtype: dtype),
+          logProbs: try Tensor(logp, shape: [n, t], dtype: dtype),
+          lengths: batch.lengths + trajectories.map(\.length),
+          terminated: batch.terminated + trajectories.map(\.terminated),
+          taskIndex: batch.taskIndex, features: batch.features, seed: batch.seed,
+          iteration: batch.iteration, finalObservations: finals)
+  }
 }
