@@ -71,7 +71,8 @@ public struct PolicyGradientData {
   /// Âₜ, `[B, T]` (0 on padding), constant.
   public let advantages: Tensor
   /// wₜ = maskₜ / (length_b · B), `[B, T]`: Σ wₜ xₜ is the mean over episodes of each
-  /// episode's mean over its real steps; padded steps weigh 0.
+  /// episode's mean over its real steps; padded steps weigh 0. Multiplied by the step weights
+  /// when they are given.
   public let weights: Tensor
   /// log π_behaviour(aₜ | oₜ), `[B, T]`, constant (the "old" policy of a surrogate ratio).
   public let oldLogProbs: Tensor
@@ -82,16 +83,27 @@ public struct PolicyGradientData {
 
   /// Advantages and weights of `batch` (DESIGN.md §5: linear feature baseline, GAE(λ),
   /// normalisation per batch).
-  /// - Throws: `RLError` for γ or λ outside [0, 1].
-  public init(batch: Batch, discount: Double = 0.99, lambda: Double = 1, normalize: Bool = true) throws {
+  /// - Parameters:
+  ///   - stepWeights: optional constant multipliers of each step's weight wₜ, `[B, T]`, finite
+  ///     and ≥ 0 (guided training's importance weights of off-policy steps; 1 on-policy). nil:
+  ///     all ones.
+  /// - Throws: `RLError` for γ or λ outside [0, 1], or step weights of the wrong size or sign.
+  public init(batch: Batch, discount: Double = 0.99, lambda: Double = 1, normalize: Bool = true,
+              stepWeights: [Double]? = nil) throws {
     let adv = try batch.advantages(discount: discount, lambda: lambda, normalize: normalize)
     let b = batch.episodeCount, t = batch.horizon, dtype = batch.rewards.dtype
     let masks = batch.masks.toArray()
+    if let m = stepWeights {
+      guard m.count == b * t, m.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+        throw RLError(.invalidArgument, "policyGradientData", "step weights must be \(b) × \(t) finite numbers >= 0, got \(m.count) numbers")
+      }
+    }
     var w = [Double](repeating: 0, count: b * t)
     for e in 0..<b where batch.lengths[e] > 0 {
       let scale = 1 / (Double(batch.lengths[e]) * Double(b))
       for s in 0..<t { w[e * t + s] = masks[e * t + s] * scale }
     }
+    if let m = stepWeights { for i in 0..<w.count { w[i] *= m[i] } }
     observations = batch.observations.detached()
     actions = batch.actions.detached()
     advantages = try adv.advantageTensor(episodes: b, steps: t, dtype: dtype)
