@@ -35,6 +35,7 @@ public final class Registry {
     r.add(BufferPrimitives.all)
     r.add(SiamesePrimitives.all)
     r.add(HindsightPrimitives.all)
+    r.add(GuidedPrimitives.all)
     r.add(MazePrimitives.all)
     r.add(TabularPrimitives.all)
     r.add(DivergencePrimitives.all)
