@@ -102,6 +102,12 @@ enum SamplingPrimitives {
       guard c.receiver.tag == .object, let n = c.receiver.nativeObject.payload as? NavigationBox else { throw c.error("not a navigation2d task") }
       return c.vm.heap.makeList(n.task.goal.map { Value($0) })
     },
+    Primitive("features", on: .property("navigation2d"), returns: "a list of floats", category: "sampling",
+              doc: "The task's feature vector: its goal [x, y].",
+              example: "print(navigation2d(goal: [0.2, -0.4]).features)") { c in
+      guard c.receiver.tag == .object, let n = c.receiver.nativeObject.payload as? NavigationBox else { throw c.error("not a navigation2d task") }
+      return c.vm.heap.makeList(n.task.features.map { Value($0) })
+    },
     Primitive("navigation2d_tasks", [ParameterSpec("count", .int), ParameterSpec("seed", .int, default: .int(0)),
                                      ParameterSpec("iteration", .int, default: .int(0)),
                                      ParameterSpec("variant", .string, default: .string("canonical"), doc: "\"canonical\" (goals uniform in [−0.5, 0.5]²) or \"sparse\" (goals on a half-circle of radius 1, reward radius 0.2, horizon 20)"),
