@@ -18,11 +18,12 @@ struct Algorithm1Tests {
     policy = try CategoricalMLPPolicy(observationSize: maze.stateCount, actionCount: 4, hidden: [16])
   }
 
-  func run(iterations: Int = 2, threads: Int = 1, stopAfter: Int? = nil) throws -> HindsightResult {
+  func run(iterations: Int = 2, threads: Int = 1, stopAfter: Int? = nil, minimumEpisodeReturn: Double? = nil) throws -> HindsightResult {
     var rng = RandomStream(seed: 3)
     let theta = try policy.initialParameters(using: &rng)
     var c = HindsightConfiguration()
     c.iterations = iterations; c.episodes = 8; c.delta = -0.2; c.siameseSteps = 20; c.seed = 5; c.epsilonQuantile = 0.5
+    c.minimumEpisodeReturn = minimumEpisodeReturn
     var sc = SiameseConfiguration(inputSize: 2)
     sc.hidden = [16]; sc.embeddingSize = 8
     return try Parallelism.$threadCount.withValue(threads) {
@@ -47,6 +48,15 @@ struct Algorithm1Tests {
     #expect(r.heldOutTasks.count == 2 && r.records[0].heldOut != nil)
     #expect(r.siamese.trainingSteps == 40)
     #expect(r.divergences.count == tasks.count && r.adaptedParameters.count == tasks.count)
+  }
+
+  @Test func admittedBatchesEnterWholeOrOnlyTheirGoodEpisodes() throws {
+    let whole = try run(), successes = try run(minimumEpisodeReturn: 0.5)
+    // Line 10 as the note writes it: failed episodes of an admitted batch enter too.
+    #expect(whole.buffer.entries.contains { $0.undiscountedReturn == 0 })
+    #expect(successes.buffer.count > 0)
+    #expect(successes.buffer.entries.allSatisfy { $0.undiscountedReturn >= 0.5 })
+    #expect(successes.buffer.count < whole.buffer.count)
   }
 
   @Test func sameSeedSameRunWithOneAndTwoThreads() throws {

@@ -37,6 +37,26 @@ struct ScriptSmokeTests {
     #expect(out.contains("3 of 3 experts within 5% of the value-iteration optimum"), "\(out)")
   }
 
+  @Test func hindsightMazeExperimentRunsEveryMethod() throws {
+    let out = try run("scripts/hindsight_maze.hm", ["quick"])
+    for method in ["scratch", "maml", "unfiltered", "siamese", "siamese_no_relabel", "oracle"] {
+      #expect(out.contains("| \(method) |"), "\(out)")
+    }
+    #expect(out.contains("wrote results/hindsight_maze/runs.csv"), "\(out)")
+  }
+
+  @Test func hindsightNavigationExperimentRuns() throws {
+    let out = try run("scripts/hindsight_nav2d.hm", ["quick"])
+    #expect(out.contains("| siamese |") && out.contains("wrote results/hindsight_nav2d/"), "\(out)")
+  }
+
+  @Test func siameseExpertsReportAHeldOutAUC() throws {
+    for variant in [["quick"], ["quick", "nav2d"]] {
+      let out = try run("scripts/siamese_experts.hm", variant)
+      #expect(out.contains("held-out pairs:") && out.contains("AUC"), "\(out)")
+    }
+  }
+
   @Test func pairwiseDivergenceBenchmarkAgreesWithTheNaiveLoop() throws {
     let out = try run("scripts/benchmarks/pairwise_divergence.hm", ["4", "8"])
     #expect(out.contains("    4 ") && out.contains("    8 "), "\(out)")

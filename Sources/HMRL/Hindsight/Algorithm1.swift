@@ -37,6 +37,9 @@ public struct HindsightConfiguration: Codable, Sendable, Equatable {
   public var episodes: Int = 20
   /// δ (line 9), in return units: τ′ enters R when L = −(mean return of τ′) < δ.
   public var delta: Double = 0
+  /// nil: the whole of an admitted τ′ enters R (line 10, as the note writes it); a number: only
+  /// its episodes whose return is at least this (e.g. the successes of a sparse task).
+  public var minimumEpisodeReturn: Double? = nil
   /// The labelling rule of line 12.
   public var rule: TaskPairRule = .policyDivergence
   /// ε (line 12); nil: the `epsilonQuantile`-quantile of each iteration's divergences.
@@ -65,7 +68,9 @@ public struct HindsightConfiguration: Codable, Sendable, Equatable {
   func validate() throws {
     let op = "hindsight"
     guard iterations >= 0, iterations <= 1_000_000 else { throw RLError(.invalidArgument, op, "iterations must be in 0...1000000, got \(iterations)") }
-    guard innerLearningRate.isFinite, delta.isFinite else { throw RLError(.invalidArgument, op, "the inner learning rate and delta must be finite") }
+    guard innerLearningRate.isFinite, delta.isFinite, minimumEpisodeReturn?.isFinite ?? true else {
+      throw RLError(.invalidArgument, op, "the inner learning rate, delta and the minimum episode return must be finite")
+    }
     guard episodes >= 1, episodes <= 1 << 20 else { throw RLError(.invalidArgument, op, "episodes must be in 1...\(1 << 20), got \(episodes)") }
     if let e = epsilon, !(e.isFinite && e > 0) { throw RLError(.invalidArgument, op, "epsilon must be a positive number, got \(e)") }
     guard epsilonQuantile > 0, epsilonQuantile < 1 else { throw RLError(.invalidArgument, op, "epsilon_quantile must be in (0, 1), got \(epsilonQuantile)") }
@@ -170,10 +175,12 @@ public func hindsight<E: EpisodicEnvironment, P: DistributionalPolicy>(
     let tauPrime = try sampleBatches(tasks, policy: policy, parameters: adapted, episodes: c.episodes,
                                      seed: c.seed, iteration: 2 * k + 1)
     samplingTime += seconds(since: clock)
-    // 9–10: R ← R ∪ {τ′, Tᵢ} when L_Tᵢ(π_θ′ᵢ, τ′) < δ.
     var inserted = 0, tasksInserted = 0
-    for batch in tauPrime {
-      let added = try buffer.insert(batch, criterion: .lossBelow(c.delta))
+    for batch in tauPrime where -batch.meanReturn < c.delta {           // 9: L_Tᵢ(π_θ′ᵢ, τ′) < δ
+      var added = 0                                                      // 10: R ← R ∪ {τ′, Tᵢ}
+      for t in batch.trajectories() where t.undiscountedReturn >= (c.minimumEpisodeReturn ?? -.infinity) {
+        if buffer.insert(t) { added += 1 }
+      }
       inserted += added
       if added > 0 { tasksInserted += 1 }
     }

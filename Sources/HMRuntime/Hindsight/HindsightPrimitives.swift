@@ -96,7 +96,8 @@ enum HindsightPrimitives {
                             ParameterSpec("states_per_task", .int, default: .int(64), doc: "steps per task P is estimated on"),
                             ParameterSpec("sampled_states", .int, default: .int(64), doc: "K of the §II rule"),
                             ParameterSpec("buffer", .optional(.object("buffer")), default: .nil, doc: "R to extend (line 2); default: a new buffer(capacity: 10000)"),
-                            ParameterSpec("gamma", .number, default: .float(0.99)), ParameterSpec("lambda", .number, default: .float(1))]
+                            ParameterSpec("gamma", .number, default: .float(0.99)), ParameterSpec("lambda", .number, default: .float(1)),
+                            ParameterSpec("min_episode_return", .optional(.number), default: .nil, doc: "nil: an admitted τ′ enters R whole (the note); a number: only its episodes with at least this return")]
                 + LearnerPrimitives.runOptions(iterations: 10, checkpoint: "a path prefix: R is written to PREFIX.buffer.json and f_φ to PREFIX.siamese.safetensors every `checkpoint_every` iterations"),
               returns: "a record {buffer, siamese, log, divergences, pairs, held_out, adapted, experience, siamese_accuracy, siamese_auc, buffer_size, config, interrupted}",
               category: "hindsight",
@@ -107,7 +108,7 @@ enum HindsightPrimitives {
       let model = try LearnerPrimitives.policyModel(c[0], c)
       let tasks = try Tasks(c[1], c)
       let theta = try parameters(c[2], c, "hindsight")
-      let o = try LearnerPrimitives.options(c, from: 18)
+      let o = try LearnerPrimitives.options(c, from: 19)
       var config = HindsightConfiguration()
       config.innerLearningRate = c.double(3); config.episodes = c.int(4); config.delta = c.double(5)
       guard let rule = TaskPairRule(rawValue: c.string(6)) else { throw c.error("rule must be \"policy_divergence\" or \"sampled_states\"") }
@@ -116,6 +117,7 @@ enum HindsightPrimitives {
       config.epsilonQuantile = c.double(8); config.siameseSteps = c.int(10); config.heldOutFraction = c.double(11)
       config.oneShotWays = c.int(12); config.statesPerTask = c.int(13); config.sampledStates = c.int(14)
       config.discount = c.double(16); config.gaeLambda = c.double(17)
+      config.minimumEpisodeReturn = c.isGiven(18) ? c.double(18) : nil
       config.iterations = o.iterations; config.seed = o.seed
       let bufferBox = c.isGiven(15) ? (c[15].nativeObject.payload as? BufferBox) : BufferBox(try TrajectoryBuffer(capacity: 10_000))
       guard let bufferBox else { throw c.error("buffer must be a buffer") }
