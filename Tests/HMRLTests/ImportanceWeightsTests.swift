@@ -57,6 +57,26 @@ struct ImportanceWeightsTests {
     }
   }
 
+  @Test func mixtureNormalisationIncludesTheOnPolicySteps() throws {
+    let behaviour: [[Double]] = [[log(0.25), log(0.5)]]
+    let current: [[Double]] = [[log(0.5), log(0.25)]]
+    let iw = try ImportanceWeights(currentLogProbs: current, behaviourLogProbs: behaviour)   // w = [1, 0.5]
+    // 4 on-policy steps (weight 1) + [1, 0.5]: mean (4 + 1.5)/6, so everything × 6/5.5.
+    let (off, on) = iw.selfNormalized(alongside: 4)
+    expectClose(off[0], [6 / 5.5, 0.5 * 6 / 5.5], rtol: 1e-14)
+    expectRelative(on, 6 / 5.5, 1e-14, "on-policy weight")
+    // No on-policy steps: the same as normalising the buffer alone.
+    expectClose(iw.selfNormalized(alongside: 0).offPolicy[0], iw.selfNormalized()[0], rtol: 1e-14)
+    // Its failure twin, the degenerate case it exists for: weights that all but vanish. Alone they
+    // are normalised back up to mean 1 (one step takes the weight of all); with on-policy steps
+    // they stay negligible and the on-policy steps weigh (m + n)/m at most.
+    let vanished = try ImportanceWeights(currentLogProbs: [[-700, -700, -700]], behaviourLogProbs: [[0, 0, 0]])
+    #expect(vanished.selfNormalized()[0][0] > 2)
+    let (v, onV) = vanished.selfNormalized(alongside: 20)
+    #expect(v[0].allSatisfy { $0 < 1e-300 })
+    expectRelative(onV, 23.0 / 20, 1e-12, "on-policy weight")
+  }
+
   @Test func hugeLogRatiosStayFinite() throws {
     let behaviour: [[Double]] = [[-900, -1, -1], [-1, -1]]
     let current: [[Double]] = [[-100, -801, -1], [-801, -1]]        // ℓ = +800, −800, 0; −800, 0

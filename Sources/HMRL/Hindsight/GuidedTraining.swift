@@ -47,8 +47,9 @@ public struct GuidedTrainingConfiguration: Codable, Sendable, Equatable {
   public var rhoBar: Double = 1
   /// c̄, the cap of the ratios of the steps before it (default 1; `.infinity`: no cap).
   public var cBar: Double = 1
-  /// Whether importance weights are divided by their mean over the step's buffer steps
-  /// (default true).
+  /// Whether the weights are self-normalised over the step's whole sample: buffer steps (wₜ) and
+  /// on-policy steps (ratio 1) all divided by their mean (default true;
+  /// ``ImportanceWeights/selfNormalized(alongside:)``).
   public var selfNormalize: Bool = true
   /// N, the number of gradient steps (default 50).
   public var iterations: Int = 50
@@ -155,7 +156,8 @@ public struct GuidedTrainingResult {
 ///    `(seed, [iteration, 2³² + 1])` (so k is exact however small the pool is, and the draw does
 ///    not depend on B); relabel them under T when ``GuidedTrainingConfiguration/relabel`` is on;
 /// 3. log π_θ of their steps (one batched call, no graph) → per-decision importance weights,
-///    truncated by ρ̄, c̄ (``ImportanceWeights``) → self-normalised → ESS;
+///    truncated by ρ̄, c̄ (``ImportanceWeights``) → self-normalised together with the on-policy
+///    steps (ratio 1) → ESS;
 /// 4. one gradient step on the REINFORCE loss of the B + k episodes together: the linear feature
 ///    baseline is fitted, GAE computed and advantages normalised over all of them (padded to the
 ///    longest of T's horizon and the buffer trajectories); each episode weighs 1/(B + k), spread
@@ -244,12 +246,12 @@ public func guidedTrain<E: EpisodicEnvironment & HindsightRelabelling, P: Stocha
       let current = try currentLogProbs(of: guides, policy: policy, parameters: theta, dtype: batch.rewards.dtype)
       let iw = try ImportanceWeights(currentLogProbs: current, behaviourLogProbs: guides.map(\.logProbs),
                                      rhoBar: c.rhoBar, cBar: c.cBar)
-      let w = c.selfNormalize ? iw.selfNormalized() : iw.weights
+      let (w, onPolicyWeight) = c.selfNormalize ? iw.selfNormalized(alongside: batch.lengths.reduce(0, +)) : (iw.weights, 1)
       ess = iw.effectiveSampleSize
       meanWeight = iw.meanWeight
       // 4. The combined B + k episodes.
       let combined = try appending(guides, to: batch)
-      var multipliers = [Double](repeating: 1, count: combined.episodeCount * combined.horizon)
+      var multipliers = [Double](repeating: onPolicyWeight, count: combined.episodeCount * combined.horizon)
       for (j, weights) in w.enumerated() {
         let row = (batch.episodeCount + j) * combined.horizon
         for (t, x) in weights.enumerated() {

@@ -103,6 +103,31 @@ public struct ImportanceWeights: Sendable, Equatable {
     return logWeights.map { $0.map { exp(($0 - m) + shift) } }
   }
 
+  /// Self-normalised over the whole mixed sample: these n off-policy steps together with the
+  /// `onPolicySteps` = m on-policy steps of the same gradient (whose ratio is exactly 1). Every
+  /// weight, the on-policy ones included, is divided by the mean over all m + n steps, so they
+  /// average 1 — the weighted importance-sampling estimator of the mixture.
+  ///
+  /// Unlike ``selfNormalized()`` this stays bounded when π_θ has moved away from the behaviour
+  /// policies: as the off-policy weights vanish the on-policy steps take the weight back, and no
+  /// step weighs more than max(wₜ)·(m + n)/m (≤ 2ρ̄ when m ≥ n). Normalising the off-policy steps
+  /// alone hands one step the weight of all n once the ESS nears 1 (measured: a Gaussian policy
+  /// on sparse 2D navigation diverged to NaN within 8 steps that way).
+  /// - Returns: the off-policy weights and the weight of every on-policy step; with m = 0 the
+  ///   same as ``selfNormalized()``.
+  public func selfNormalized(alongside onPolicySteps: Int) -> (offPolicy: [[Double]], onPolicy: Double) {
+    let m = Double(max(0, onPolicySteps)), n = Double(stepCount)
+    let (maximum, relative) = logSumExpParts(logWeights.joined())
+    let logOff = maximum > -.infinity ? maximum + relative : -Double.infinity
+    let logOn = m > 0 ? log(m) : -Double.infinity
+    // log(m + Σw) from the larger of the two terms.
+    let high = max(logOn, logOff), low = min(logOn, logOff)
+    guard high > -.infinity else { return (logWeights.map { $0.map { _ in 0 } }, 0) }
+    let logTotal = low == -.infinity ? high : high + log1p(exp(low - high))
+    let shift = log(m + n) - logTotal
+    return (logWeights.map { $0.map { exp($0 + shift) } }, m > 0 ? exp(shift) : 0)
+  }
+
   /// The effective sample size ESS = (Σw)²/Σw² of the steps (Kong 1992): n for equal weights,
   /// 1 when one weight dominates; 0 when there are no steps or all weigh 0. Invariant under
   /// normalisation; computed as exp(2·log Σw − log Σw²).
