@@ -14,7 +14,7 @@ public enum HeapTuning {
     _ = glibcMallopt(-3, 64 << 20)   // M_MMAP_THRESHOLD
     _ = glibcMallopt(-1, 512 << 20)  // M_TRIM_THRESHOLD
     // One arena, padded: tensors allocated on hmaml's evaluation thread otherwise grow and trim
-    // that thread's arena with an mprotect per step (121k calls in scripts/demo.hm).
+    // that thread's arena with an mprotect per step (121k calls in scripts/maml_sinusoid.hm).
     _ = glibcMallopt(-8, 1)          // M_ARENA_MAX
     _ = glibcMallopt(-2, 64 << 20)   // M_TOP_PAD
     #endif

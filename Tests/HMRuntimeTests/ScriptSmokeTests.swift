@@ -24,7 +24,13 @@ struct ScriptSmokeTests {
 
   @Test func demoRuns() throws {
     let out = try run("scripts/demo.hm", ["--quick"])
+    #expect(out.contains("guided by R and f_φ"), "\(out)")
     #expect(!out.isEmpty)
+  }
+
+  @Test func mamlSinusoidRuns() throws {
+    let out = try run("scripts/maml_sinusoid.hm", ["--quick"])
+    #expect(out.contains("MAML sinusoid: 20 meta-iterations"), "\(out)")
   }
 
   @Test func mamlNavigationRunsAndWritesItsResults() throws {
