@@ -122,7 +122,7 @@ enum GuidedPrimitives {
           return try guidedTrain(policy: p, environment: e, initialParameters: theta, buffer: buffer, score: score,
                                  configuration: config, onIteration: observe)
         case .user:
-          throw c.error("guided_train needs a task that can relabel trajectories (goal task, maze or navigation2d), not a continuous_mdp")
+          throw c.error("needs a task that can relabel trajectories (goal task, maze or navigation2d), not a continuous_mdp")
         }
       }
       observer.reporter.finish()
@@ -131,14 +131,10 @@ enum GuidedPrimitives {
         try Safetensors.save(result.parameters, to: path, metadata: ["iteration": String(result.records.count), "seed": String(o.seed)])
       }
       let vm = c.vm
-      let configuration: Value
-      if let data = try? JSONEncoder().encode(result.configuration), let text = String(data: data, encoding: .utf8) {
-        configuration = try FilePrimitives.parseJSON(text, vm, "configuration")
-      } else { configuration = .nil }
       return vm.heap.makeMap([
         ("params", ParameterRecords.record(result.parameters, vm)), ("log", vm.heap.makeList(result.records.map { record($0, vm) })),
         ("first_success", result.firstSuccessEpisode.map { Value($0) } ?? .nil), ("pool", Value(result.poolSize)),
-        ("config", configuration), ("interrupted", Value(observer.interrupted)),
+        ("config", try LearnerPrimitives.configurationRecord(result.configuration, vm)), ("interrupted", Value(observer.interrupted)),
       ])
     },
   ]

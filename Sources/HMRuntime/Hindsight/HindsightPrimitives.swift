@@ -159,10 +159,6 @@ enum HindsightPrimitives {
       }
       let vm = c.vm
       let curve = { (f: (HindsightIterationRecord) -> Double) in vm.heap.makeList(result.records.map { Value(f($0)) }) }
-      let configuration: Value
-      if let data = try? JSONEncoder().encode(result.configuration), let text = String(data: data, encoding: .utf8) {
-        configuration = try FilePrimitives.parseJSON(text, vm, "configuration")
-      } else { configuration = .nil }
       return vm.heap.makeMap([
         ("buffer", vm.heap.makeObject(bufferBox)), ("siamese", vm.heap.makeObject(siameseBox)),
         ("log", vm.heap.makeList(result.records.map { record($0, vm) })),
@@ -173,8 +169,8 @@ enum HindsightPrimitives {
         ("experience", vm.heap.makeList(result.experience.map { vm.heap.makeObject(BatchBox($0)) })),
         ("siamese_accuracy", curve { ($0.heldOut ?? $0.training).accuracy }),
         ("siamese_auc", curve { ($0.heldOut ?? $0.training).auc }),
-        ("buffer_size", curve { Double($0.bufferSize) }),
-        ("config", configuration), ("interrupted", Value(observer.interrupted)),
+        ("buffer_size", vm.heap.makeList(result.records.map { Value($0.bufferSize) })),
+        ("config", try LearnerPrimitives.configurationRecord(result.configuration, vm)), ("interrupted", Value(observer.interrupted)),
       ])
     },
     Primitive("task_divergences", [ParameterSpec("policy", .object("policy_model")),

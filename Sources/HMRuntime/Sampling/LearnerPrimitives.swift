@@ -21,11 +21,40 @@ enum LearnerPrimitives {
   static func runOptions(iterations: Int, checkpoint: String = "a safetensors file rewritten with θ every `checkpoint_every` iterations") -> [ParameterSpec] { [
     ParameterSpec("iterations", .int, default: .int(iterations)),
     ParameterSpec("seed", .optional(.int), default: .nil, doc: "default: the run's seed"),
-    ParameterSpec("log", .optional(.string), default: .nil, doc: "a JSON-lines file receiving one record per iteration"),
+    ParameterSpec("log", .optional(.string), default: .nil, doc: "a JSON-lines file receiving one record per iteration (NaN and infinities as the strings \"nan\", \"inf\", \"-inf\")"),
     ParameterSpec("checkpoint", .optional(.string), default: .nil, doc: checkpoint),
     ParameterSpec("checkpoint_every", .int, default: .int(10)),
     ParameterSpec("quiet", .bool, default: .bool(false), doc: "no progress output"),
   ] }
+
+  /// JSON has no NaN or infinity (a held-out AUC without both labels, ρ̄ = inf): logs and
+  /// configurations write them as these strings rather than failing to encode.
+  static let nonFiniteNumbers = JSONEncoder.NonConformingFloatEncodingStrategy.convertToString(
+    positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+
+  /// A run's configuration as an hm record, with its non-finite numbers back as floats.
+  static func configurationRecord<C: Encodable>(_ configuration: C, _ vm: VM) throws -> Value {
+    let encoder = JSONEncoder()
+    encoder.nonConformingFloatEncodingStrategy = nonFiniteNumbers
+    let record = try FilePrimitives.parseJSON(String(decoding: try encoder.encode(configuration), as: UTF8.self), vm, "configuration")
+    func restore(_ v: Value) throws -> Value {
+      switch v.tag {
+      case .map:
+        let m = v.mapObject
+        for (key, value) in zip(m.keys, m.values) { try m.set(key, try restore(value)) }
+        return v
+      case .string:
+        switch v.string {
+        case "nan": return Value(Double.nan)
+        case "inf": return Value(Double.infinity)
+        case "-inf": return Value(-Double.infinity)
+        default: return v
+        }
+      default: return v
+      }
+    }
+    return try restore(record)
+  }
 
   struct RunOptions {
     var seed: UInt64
@@ -50,7 +79,11 @@ enum LearnerPrimitives {
     let options: RunOptions
     var interrupted = false
     var failure: Error?
-    let encoder = JSONEncoder()
+    let encoder: JSONEncoder = {
+      let e = JSONEncoder()
+      e.nonConformingFloatEncodingStrategy = LearnerPrimitives.nonFiniteNumbers
+      return e
+    }()
     /// The flag the VM polls (Ctrl-C): the learner stops after the current iteration.
     let interruptFlag: UnsafeMutablePointer<Int32>
 
@@ -77,7 +110,8 @@ enum LearnerPrimitives {
                                checkpoint: (String) throws -> Void) -> Bool {
       reporter.update(done: iteration + 1, metrics: metrics)
       do {
-        if let log = options.log, let line = try? encoder.encode(record) {
+        if let log = options.log {
+          let line = try encoder.encode(record)
           let handle = fopen(log, "a")
           if let handle {
             _ = line.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
@@ -113,12 +147,8 @@ enum LearnerPrimitives {
       fields.append(("seconds", Value(record.wallTime)))
       return vm.heap.makeMap(fields)
     }
-    let configuration: Value
-    if let data = try? JSONEncoder().encode(r.configuration), let text = String(data: data, encoding: .utf8) {
-      configuration = try FilePrimitives.parseJSON(text, vm, "configuration")
-    } else { configuration = .nil }
     return vm.heap.makeMap([("params", ParameterRecords.record(r.parameters, vm)), ("log", vm.heap.makeList(log)),
-                            ("config", configuration), ("interrupted", Value(observer.interrupted))] + extra)
+                            ("config", try configurationRecord(r.configuration, vm)), ("interrupted", Value(observer.interrupted))] + extra)
   }
 
   static func policyModel(_ v: Value, _ c: NativeCall) throws -> PolicyModel {
