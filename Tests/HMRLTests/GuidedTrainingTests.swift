@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import HMTensor
 @testable import HMRL
@@ -209,5 +210,14 @@ struct GuidedTrainingTests {
       try guidedTrain(policy: policy, environment: target, initialParameters: theta, buffer: buffer,
                       score: { _ in throw RLError(.numerical, "siamese", "no") }, configuration: s)
     }
+  }
+
+  @Test func selectionIsRecordedReadably() throws {
+    for selection in [BufferSelection.topK(50), .threshold(0.25)] {
+      let text = String(decoding: try JSONEncoder().encode(selection), as: UTF8.self)
+      #expect(text == (selection == .topK(50) ? #"{"top_k":50}"# : #"{"threshold":0.25}"#))
+      #expect(try JSONDecoder().decode(BufferSelection.self, from: Data(text.utf8)) == selection)
+    }
+    #expect(throws: DecodingError.self) { try JSONDecoder().decode(BufferSelection.self, from: Data("{}".utf8)) }
   }
 }

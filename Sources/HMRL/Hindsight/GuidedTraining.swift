@@ -29,6 +29,23 @@ public enum BufferSelection: Codable, Sendable, Equatable {
   case topK(Int)
   /// Every entry whose score is ≥ this (f_φ's output is a probability: 0.5 is its decision rule).
   case threshold(Double)
+
+  // Encoded as {"top_k": k} or {"threshold": x}, as the results files show it.
+  private enum CodingKeys: String, CodingKey { case topK = "top_k", threshold }
+
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    if let k = try c.decodeIfPresent(Int.self, forKey: .topK) { self = .topK(k); return }
+    self = .threshold(try c.decode(Double.self, forKey: .threshold))
+  }
+
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    switch self {
+    case .topK(let k): try c.encode(k, forKey: .topK)
+    case .threshold(let x): try c.encode(x, forKey: .threshold)
+    }
+  }
 }
 
 /// The settings of ``guidedTrain(policy:environment:initialParameters:buffer:score:configuration:onIteration:)``.
