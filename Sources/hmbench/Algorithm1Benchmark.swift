@@ -7,9 +7,9 @@ import HMTensor
 /// tasks of a four-rooms maze, for each N of `--tasks`: wall time, the share of each phase, the
 /// N(N−1)/2 pairs and the peak RSS, with one thread and with all threads.
 ///
-/// The family: a 20×20 map, four rooms (9×9 down to 8×8) joined by four doors (293 free cells, start in the
-/// middle of the top-left room), sparse reward, horizon 40; every free cell but the start is a
-/// goal (292 tasks), and N of them are taken evenly spaced in row-major order. The policy is
+/// The family: a 20×20 map, four rooms (9×9 down to 8×8) joined by four doors (293 free cells,
+/// start in the middle of the top-left room), sparse reward, horizon 40; every free cell but the
+/// start is a goal (292 tasks), and N of them are taken evenly spaced in row-major order. The policy is
 /// `CategoricalMLPPolicy` over one-hot observations (293 → 64 → 64 → 4, float32); f_φ is the
 /// default Siamese net over the goals' coordinates (`inputSize` 2). The configuration is
 /// `HindsightConfiguration`'s defaults with one iteration, 20 episodes and 100 Siamese steps.
@@ -17,10 +17,11 @@ import HMTensor
 /// Each (N, threads) runs in a fresh process (this binary re-executed with `--child`,
 /// `HMAML_THREADS` set) so that its peak RSS (`VmHWM` of `/proc/self/status`) is not an earlier,
 /// larger N's: one warm-up iteration, then `--iters` timed ones (the same seed, so the same work).
+/// The divergence matrices of all thread counts must agree (DESIGN.md §7), or the run fails.
 ///
 /// NOTE: every task's `TabularEnvironment` holds its own dense S×A×S transition and reward
-/// tables and an S×S one-hot table (S = 293: 6.2 MiB a task), so the tasks alone take
-/// N × 6.2 MiB; the "tasks RSS" column is the RSS once they are built, before Algorithm 1.
+/// tables and an S×S one-hot table (S = 293: 5.9 MiB a task), so the tasks alone take
+/// N × 5.9 MiB; the "tasks RSS" column is the RSS once they are built, before Algorithm 1.
 struct Algorithm1Benchmark: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "algorithm1", abstract: "One Algorithm 1 iteration vs the number of tasks N (N² pairs).")
