@@ -13,11 +13,12 @@ enum TensorBenchClock {
     return s.isEmpty ? .nan : (s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2)
   }
 
-  /// Runs `executable args` and returns its standard output.
-  static func run(_ executable: String, _ args: [String]) throws -> String {
+  /// Runs `executable args`, with `environment` added to ours, and returns its standard output.
+  static func run(_ executable: String, _ args: [String], environment: [String: String] = [:]) throws -> String {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: executable)
     p.arguments = args
+    p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     let out = Pipe()
     p.standardOutput = out
     try p.run()

@@ -5,7 +5,8 @@ struct HMBench: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "hmbench",
     abstract: "hmaml benchmarks (ratios against peers measured side by side).",
-    subcommands: [TensorMatmulBenchmark.self, TensorMAMLSinusoidBenchmark.self, TensorOverheadBenchmark.self, SamplingBenchmark.self])
+    subcommands: [TensorMatmulBenchmark.self, TensorMAMLSinusoidBenchmark.self, TensorOverheadBenchmark.self, SamplingBenchmark.self,
+                  Algorithm1Benchmark.self])
 }
 
 HMBench.main()

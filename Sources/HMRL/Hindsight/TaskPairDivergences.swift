@@ -50,11 +50,12 @@ public func taskPairDivergences<P: DistributionalPolicy>(
   var table = ObservationTable(size: o)
   // Per task: (distinct observation, weight) of the states its term sums over.
   var visits: [[(Int, Double)]] = []
-  let steps = batches.map(realSteps)
   switch rule {
   case .policyDivergence:
     for (i, b) in batches.enumerated() {
-      let (rows, obs) = steps[i]
+      // NOTE: one task's steps at a time: every batch's observations as doubles at once took
+      // 460 MiB more peak memory at N = 256 one-hot maze tasks (docs/performance.md).
+      let (rows, obs) = realSteps(b)
       guard !rows.isEmpty else { throw RLError(.invalidArgument, op, "the batch of task \(i) has no steps") }
       var chosen = rows
       if rows.count > statesPerTask {
@@ -68,6 +69,7 @@ public func taskPairDivergences<P: DistributionalPolicy>(
       visits.append(perTask.sorted { $0.key < $1.key })
     }
   case .sampledStates:
+    let steps = batches.map(realSteps)
     var pool: [(task: Int, row: Int)] = []
     for (i, s) in steps.enumerated() { pool += s.rows.map { (i, $0) } }
     guard !pool.isEmpty else { throw RLError(.invalidArgument, op, "the batches have no steps") }
@@ -87,11 +89,16 @@ public func taskPairDivergences<P: DistributionalPolicy>(
   }
   let rows = try concurrentMap(n, threads: threads) { i -> [Double] in
     var row = [Double](repeating: 0, count: n)
+    let first = distributions[i]
     for j in (i + 1)..<max(i + 1, n) {
+      let second = distributions[j]
       var total = 0.0
       // Def. 4: task i's visits plus task j's (the §II rule: the shared states, once).
-      for list in rule == .policyDivergence ? [visits[i], visits[j]] : [visits[0]] {
-        for (u, w) in list { total += w * jensenShannonDistance(distributions[i], u, distributions[j], u) }
+      // NOTE: two loops, not a loop over [visits[i], visits[j]]: that array cost an allocation
+      // per pair (N = 256: a third of the pair loop in retains, releases and malloc).
+      for (u, w) in visits[rule == .policyDivergence ? i : 0] { total += w * jensenShannonDistance(first, u, second, u) }
+      if rule == .policyDivergence {
+        for (u, w) in visits[j] { total += w * jensenShannonDistance(first, u, second, u) }
       }
       guard total.isFinite else { throw RLError(.numerical, op, "the divergence of tasks \(i) and \(j) is not finite") }
       row[j] = total
