@@ -52,6 +52,23 @@ import HMTensor
     #expect(fit.values[2 * t + 90] == 0)
   }
 
+  @Test func unvisitedOneHotColumnsDoNotChangeTheFit() throws {
+    // One-hot observations of 6 states of which only 0 and 2 are visited: the fit equals the fit
+    // on those two columns alone, bit for bit, and the other coefficients are exactly 0.
+    let episodes = 3, steps = 4
+    let visited = [0, 2, 2, 0, 2, 0, 0, 2, 2, 2, 0, 0]
+    var full = [Double](repeating: 0, count: episodes * steps * 6), two = [Double](repeating: 0, count: episodes * steps * 2)
+    for (i, s) in visited.enumerated() { full[i * 6 + s] = 1; two[i * 2 + (s == 0 ? 0 : 1)] = 1 }
+    let returns = (0..<(episodes * steps)).map { 1.5 - 0.1 * Double($0 % steps) + 0.3 * Double(visited[$0]) }
+    let masks = [Double](repeating: 1, count: episodes * steps)
+    let a = try LinearFeatureBaseline().fit(observations: full, returns: returns, masks: masks, episodes: episodes, steps: steps, observationSize: 6)
+    let b = try LinearFeatureBaseline().fit(observations: two, returns: returns, masks: masks, episodes: episodes, steps: steps, observationSize: 2)
+    #expect(a.values == b.values)
+    for unused in [1, 3, 4, 5, 7, 9, 10, 11] { #expect(a.coefficients[unused] == 0) }
+    #expect(a.coefficients[0] == b.coefficients[0] && a.coefficients[2] == b.coefficients[1])
+    #expect(a.values.contains { $0 != 0 })
+  }
+
   @Test func linearBaselineFallsBackOnASingularSystem() throws {
     let (b, t) = (2, 3)
     let obs = [Double](repeating: .nan, count: b * t * 2)
