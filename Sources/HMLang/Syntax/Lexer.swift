@@ -198,19 +198,47 @@ public struct Lexer {
   }
 
   /// Multi-line strings drop the newline after the opening quotes and the common indentation of
-  /// their lines, so that maze maps and other blocks can be indented with the code.
+  /// their lines, so that maze maps and other blocks can be indented with the code. Blank lines
+  /// do not count towards the common indentation, and an interpolation at the start of a line is
+  /// content (its line's indentation is the text before it).
   private func dedent(_ pieces: [StringPiece]) -> [StringPiece] {
-    guard pieces.count == 1, case .text(var s) = pieces[0] else { return pieces }
-    if s.hasPrefix("\n") { s.removeFirst() }
-    var lines = s.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    // The text as lines of elements: characters, and interpolations kept in place.
+    enum Element { case character(Character), interpolation(Span) }
+    var lines: [[Element]] = [[]]
+    for piece in pieces {
+      switch piece {
+      case .text(let t):
+        for ch in t {
+          if ch == "\n" { lines.append([]) } else { lines[lines.count - 1].append(.character(ch)) }
+        }
+      case .interpolation(let span): lines[lines.count - 1].append(.interpolation(span))
+      }
+    }
+    func isBlank(_ line: [Element]) -> Bool {
+      line.allSatisfy { if case .character(let c) = $0 { return c == " " || c == "\t" } else { return false } }
+    }
+    if lines.count > 1, lines[0].isEmpty { lines.removeFirst() }
     // The line holding the closing quotes is not content (Swift's rule): `"""` on its own line
     // ends the text without a trailing newline.
-    if lines.count > 1, let last = lines.last, last.allSatisfy({ $0 == " " || $0 == "\t" }) { lines.removeLast() }
-    let indents = lines.filter { !$0.allSatisfy { $0 == " " || $0 == "\t" } }
-      .map { $0.prefix { $0 == " " || $0 == "\t" }.count }
-    let cut = indents.min() ?? 0
-    let body = lines.map { $0.count >= cut ? String($0.dropFirst(cut)) : "" }.joined(separator: "\n")
-    return [.text(body)]
+    if lines.count > 1, let last = lines.last, isBlank(last) { lines.removeLast() }
+    let cut = lines.filter { !isBlank($0) }.map { line in
+      line.prefix { if case .character(let c) = $0 { return c == " " || c == "\t" } else { return false } }.count
+    }.min() ?? 0
+    var out: [StringPiece] = []
+    var text = ""
+    for (n, line) in lines.enumerated() {
+      if n > 0 { text.append("\n") }
+      for element in line.dropFirst(min(cut, line.count)) {
+        switch element {
+        case .character(let c): text.append(c)
+        case .interpolation(let span):
+          if !text.isEmpty { out.append(.text(text)); text = "" }
+          out.append(.interpolation(span))
+        }
+      }
+    }
+    if !text.isEmpty || out.isEmpty { out.append(.text(text)) }
+    return out
   }
 
   /// Symbols by their bytes, longest first (no String is built per attempt).
