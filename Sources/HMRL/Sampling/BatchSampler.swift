@@ -1,4 +1,3 @@
-import Dispatch
 import HMTensor
 
 extension EpisodicEnvironment {
@@ -122,35 +121,9 @@ public func sampleBatches<E: EpisodicEnvironment, P: StochasticPolicy>(
     throw RLError(.shapeMismatch, "sample", "\(parameters.count) parameter lists for \(n) tasks (give 1 or \(n))")
   }
   let detached = parameters.map { $0.detached() }
-  var results = [Result<Batch, Error>?](repeating: nil, count: n)
   let parallel = environments.allSatisfy(\.isThreadSafe)
-  let workers = parallel ? min(max(threads ?? Parallelism.threadCount, 1), n) : 1
-  let runTask = { (i: Int) -> Result<Batch, Error> in
-    Result {
-      try sampleBatch(environments[i], policy: policy, parameters: detached[detached.count == 1 ? 0 : i],
-                      episodes: episodes, seed: seed, iteration: iteration, taskIndex: i, dtype: dtype)
-    }
-  }
-  if workers <= 1 {
-    for i in 0..<n { results[i] = runTask(i) }
-  } else {
-    results.withUnsafeMutableBufferPointer { slots in
-      let out = slots
-      DispatchQueue.concurrentPerform(iterations: workers) { w in
-        // NOTE: one task per worker at a time; kernels inside run single-threaded so the two
-        // levels of parallelism do not oversubscribe the cores.
-        Parallelism.$threadCount.withValue(1) {
-          var i = w
-          while i < n {
-            out[i] = runTask(i)
-            i += workers
-          }
-        }
-      }
-    }
-  }
-  return try results.map { r in
-    guard let r else { throw RLError(.numerical, "sample", "a task produced no batch") }
-    return try r.get()
+  return try concurrentMap(n, threads: parallel ? threads : 1) { i in
+    try sampleBatch(environments[i], policy: policy, parameters: detached[detached.count == 1 ? 0 : i],
+                    episodes: episodes, seed: seed, iteration: iteration, taskIndex: i, dtype: dtype)
   }
 }
