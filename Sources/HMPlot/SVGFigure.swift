@@ -116,7 +116,12 @@ struct SVGFigure {
     }
     doc.endGroup()
     if !figure.title.isEmpty {
-      doc.add("text", ["x": Self.n(a.x + a.width / 2), "y": "22", "text-anchor": "middle", "font-size": Self.n(Self.titleFont),
+      // Centred over the plot area, but kept inside the canvas: a long title is shifted, then
+      // shrunk, rather than cut off at the edges.
+      let size = min(Self.titleFont, Self.titleFont * (width - 16) / max(1, Self.textWidth(figure.title, size: Self.titleFont)))
+      let half = Self.textWidth(figure.title, size: size) / 2
+      let x = min(max(a.x + a.width / 2, half + 8), width - half - 8)
+      doc.add("text", ["x": Self.n(x), "y": "22", "text-anchor": "middle", "font-size": Self.n(size),
                        "font-weight": "bold", "fill": Self.textColour], text: figure.title)
     }
     if !figure.xLabel.isEmpty {
