@@ -142,6 +142,10 @@ public struct GuidedIterationRecord: Codable, Sendable, Equatable {
   public var effectiveSampleSize: Double?
   /// Their mean importance weight before self-normalisation (nil without buffer trajectories).
   public var meanImportanceWeight: Double?
+  /// The mean undiscounted return of the buffer trajectories as they entered the loss (relabelled
+  /// under T when relabelling is on): how much reward on T the guidance carries (nil without
+  /// buffer trajectories).
+  public var bufferReturn: Double? = nil
   /// The loss at the sampled parameters (before the update).
   public var loss: Double
   /// Wall time of the iteration in seconds.
@@ -304,7 +308,9 @@ public func guidedTrain<E: EpisodicEnvironment & HindsightRelabelling, P: Stocha
     records.append(GuidedIterationRecord(
       iteration: iteration, meanReturn: batch.meanReturn, successes: successes,
       episodesSoFar: (iteration + 1) * c.episodes, bufferTrajectories: guides.count,
-      effectiveSampleSize: ess, meanImportanceWeight: meanWeight, loss: loss.scalar ?? .nan,
+      effectiveSampleSize: ess, meanImportanceWeight: meanWeight,
+      bufferReturn: guides.isEmpty ? nil : guides.map(\.undiscountedReturn).reduce(0, +) / Double(guides.count),
+      loss: loss.scalar ?? .nan,
       wallTime: seconds(since: start)))
     if let onIteration, let last = records.last, !onIteration(last, theta) { break }
   }

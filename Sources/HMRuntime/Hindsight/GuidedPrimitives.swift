@@ -56,6 +56,7 @@ enum GuidedPrimitives {
       ("iteration", Value(r.iteration)), ("return", Value(r.meanReturn)), ("successes", Value(r.successes)),
       ("episodes", Value(r.episodesSoFar)), ("buffer_trajectories", Value(r.bufferTrajectories)),
       ("ess", r.effectiveSampleSize.map { Value($0) } ?? .nil), ("mean_weight", r.meanImportanceWeight.map { Value($0) } ?? .nil),
+      ("buffer_return", r.bufferReturn.map { Value($0) } ?? .nil),
       ("loss", Value(r.loss)), ("seconds", Value(r.wallTime)),
     ])
   }
