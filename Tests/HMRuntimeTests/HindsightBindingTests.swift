@@ -284,8 +284,9 @@ struct HindsightBindingTests {
       let oracle = guided_train(pi, tasks[2], theta, buffer: h.buffer, mode: "oracle", scores: [0, 0, 1, 0, 0], threshold: 0.5, k: 3,
                                 episodes: 4, iterations: 2, quiet: true)
       let log = unfiltered.log[0]
-      {log_keys: log.keys() == ["iteration", "return", "successes", "episodes", "buffer_trajectories", "ess", "mean_weight", "loss", "seconds"],
+      {log_keys: log.keys() == ["iteration", "return", "successes", "episodes", "buffer_trajectories", "ess", "mean_weight", "buffer_return", "loss", "seconds"],
        unfiltered: (unfiltered.pool == size and log.buffer_trajectories == 3 and log.ess > 0 and log.mean_weight > 0
+                   and log.buffer_return >= 0 and none_pass.log[0].buffer_return == nil
                    and unfiltered.log[1].episodes == 8),
        siamese_top_k: top.pool == 5 and top.log[0].buffer_trajectories == 3,
        siamese_threshold: all.pool == size,
