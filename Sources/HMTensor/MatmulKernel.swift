@@ -144,7 +144,17 @@ func packA<T: GemmScalar>(m: Int, kc: Int, a: UnsafePointer<T>, rsA: Int, csA: I
   while i0 < m {
     let rows = min(MR, m - i0)
     let d = dst + panel * MR * kc
-    if csA == 1 && rows == MR {
+    if csA == 1 && rows == MR && MR == 6 {
+      // NOTE: p outer, the six rows inner: six sequential reads and one contiguous run of six
+      // writes per p. Row by row (strided scalar writes) this copy took a third as long as the
+      // micro-kernel on [2000, 100] · [100, 100] (perf, `hmbench maml-nav`).
+      let s0 = a + i0 &* rsA, s1 = s0 + rsA, s2 = s1 + rsA, s3 = s2 + rsA, s4 = s3 + rsA, s5 = s4 + rsA
+      var dp = d
+      for p in 0..<kc {
+        dp[0] = s0[p]; dp[1] = s1[p]; dp[2] = s2[p]; dp[3] = s3[p]; dp[4] = s4[p]; dp[5] = s5[p]
+        dp += 6
+      }
+    } else if csA == 1 && rows == MR {
       for r in 0..<MR {
         let src = a + (i0 + r) * rsA
         for p in 0..<kc { d[p * MR + r] = src[p] }

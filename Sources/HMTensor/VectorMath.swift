@@ -12,7 +12,10 @@ typealias Float8 = SIMD8<Float>
 /// e^x for 8 lanes; overflow gives +inf, underflow 0 (flushing subnormal results), NaN stays NaN.
 @inline(__always)
 func vectorExp(_ x0: Float8) -> Float8 {
-  let x = pointwiseMax(pointwiseMin(x0, Float8(repeating: 89)), Float8(repeating: -104))
+  // NOTE: `replacing(where:)` rather than `pointwiseMin`/`pointwiseMax`, which are not inlined
+  // (perf: 4.7% of `hmbench maml-nav`); the same values (NaN stays NaN: comparisons are false).
+  var x = x0.replacing(with: Float8(repeating: 89), where: x0 .> 89)
+  x.replace(with: Float8(repeating: -104), where: x .< -104)
   let magic = Float8(repeating: 12_582_912)  // 1.5·2²³: adding it rounds to an integer in the low bits
   let km = x * 1.442_695_04 + magic
   let k = km - magic
@@ -38,7 +41,8 @@ func vectorExp(_ x0: Float8) -> Float8 {
 /// tanh x for 8 lanes (odd; ±1 beyond |x| ≈ 9; NaN stays NaN).
 @inline(__always)
 func vectorTanh(_ x: Float8) -> Float8 {
-  let ax = pointwiseMin(x.replacing(with: -x, where: x .< 0), Float8(repeating: 20))
+  var ax = x.replacing(with: -x, where: x .< 0)
+  ax.replace(with: Float8(repeating: 20), where: ax .> 20)
   // Large |x|: 1 − 2/(e^{2|x|} + 1), sign restored below.
   let big = 1 - 2 / (vectorExp(2 * ax) + 1)
   // Small |x|: x + x³·P(x²).

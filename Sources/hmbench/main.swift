@@ -6,7 +6,7 @@ struct HMBench: ParsableCommand {
     commandName: "hmbench",
     abstract: "hmaml benchmarks (ratios against peers measured side by side).",
     subcommands: [TensorMatmulBenchmark.self, TensorMAMLSinusoidBenchmark.self, TensorOverheadBenchmark.self, SamplingBenchmark.self,
-                  Algorithm1Benchmark.self])
+                  Algorithm1Benchmark.self, MAMLNavigationBenchmark.self])
 }
 
 HMBench.main()

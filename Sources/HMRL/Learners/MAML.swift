@@ -198,24 +198,33 @@ public func maml<E: EpisodicEnvironment, P: KLDivergencePolicy>(
     let envs = try metaBatch(iteration)
     guard !envs.isEmpty else { throw RLError(.invalidArgument, op, "the meta-batch of iteration \(iteration) is empty") }
     // Steps 2–3: adaptation batches and evaluation batches, all tasks of a phase sampled together.
-    var adapted = [ParameterList](repeating: theta, count: envs.count)
+    // With Adam, θᵢ′ is computed once, as a function of θ (the graph of the inner gradients with
+    // `createGraph` unless first order): the evaluation episodes are sampled with its values and
+    // the outer step differentiates through it (no second adaptation for the meta-objective).
+    let variables = theta.variables()
+    let keepsGraph = c.outerOptimizer == .adam
+    var adapted = [ParameterList](repeating: keepsGraph ? variables : theta, count: envs.count)
     var adaptationData = [[PolicyGradientData]](repeating: [], count: envs.count)
     var preReturns: [Double] = []
     for k in 0..<c.innerSteps {
       let batches = try sampleBatches(envs, policy: policy, parameters: adapted, episodes: c.adaptationEpisodes,
                                       seed: c.seed, iteration: iteration * phases + k)
-      for i in envs.indices {
+      let stepped = try concurrentMap(envs.count) { i -> (PolicyGradientData, ParameterList) in
         let d = try PolicyGradientData(batch: batches[i], discount: c.discount, lambda: c.gaeLambda,
                                        normalize: c.normalizeAdvantages)
+        let a = try adapt(policy, parameters: adapted[i], data: [d], innerLearningRate: c.innerLearningRate,
+                          secondOrder: keepsGraph && !c.firstOrder)
+        return (d, keepsGraph ? a : a.detached())
+      }
+      for (i, (d, a)) in stepped.enumerated() {
         if k == 0 { preReturns.append(d.meanReturn) }
         adaptationData[i].append(d)
-        adapted[i] = try adapt(policy, parameters: adapted[i], data: [d], innerLearningRate: c.innerLearningRate,
-                               secondOrder: false).detached()
+        adapted[i] = a
       }
     }
     let evaluation = try sampleBatches(envs, policy: policy, parameters: adapted, episodes: c.evaluationEpisodes,
                                        seed: c.seed, iteration: iteration * phases + c.innerSteps)
-    let taskData = try envs.indices.map { i in
+    let taskData = try concurrentMap(envs.count) { i in
       MAMLTaskData(adaptation: adaptationData[i],
                    evaluation: try PolicyGradientData(batch: evaluation[i], discount: c.discount, lambda: c.gaeLambda,
                                                       normalize: c.normalizeAdvantages))
@@ -227,11 +236,19 @@ public func maml<E: EpisodicEnvironment, P: KLDivergencePolicy>(
                                  loss: .nan, wallTime: 0)
     switch c.outerOptimizer {
     case .adam:
-      let variables = theta.variables()
-      let objective = try mamlObjective(policy, parameters: variables, tasks: taskData,
-                                        innerLearningRate: c.innerLearningRate, firstOrder: c.firstOrder)
-      let g = try learnerCall(op) { try gradients(of: objective, wrt: variables.tensors) }
+      // The meta-gradient of (1/n) Σᵢ L(θᵢ′(θ), Dᵢ′) task by task (tasks over threads), summed in
+      // task order: the same for any thread count.
+      let n = Double(taskData.count)
+      let perTask = try concurrentMap(taskData.count) { i -> (Tensor, [Tensor]) in
+        let l = try surrogateLoss(policy, parameters: adapted[i], data: taskData[i].evaluation)
+        return (l.detached(), try learnerCall(op) { try gradients(of: l / n, wrt: variables.tensors) })
+      }
+      adapted = []
+      let g = try learnerCall(op) {
+        try perTask.dropFirst().reduce(perTask[0].1) { acc, t in try zip(acc, t.1).map { try $0 + $1 } }
+      }
       theta = try learnerCall(op) { try adam.step(theta, gradients: g) }
+      let objective = try learnerCall(op) { try perTask.dropFirst().reduce(perTask[0].0) { try $0 + $1.0 } / n }
       record.loss = objective.scalar ?? .nan
     case .trpo:
       let oldAdapted = adapted

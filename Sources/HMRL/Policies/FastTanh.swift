@@ -4,8 +4,9 @@
 /// (perf, 2→100→100→2 tanh policy); a branch-free rational approximation on SIMD lanes takes
 /// it to a fraction. Tested against libm (`FastTanhTests`).
 
-/// The lanes of the vector type (128-bit: SSE2 without a `-target-cpu` flag for this module).
-typealias FloatLanes = SIMD4<Float>
+/// The lanes of the vector type (256-bit: AVX2, `-target-cpu haswell` on Linux as for HMTensor).
+/// Every operation is lane-wise IEEE arithmetic, so a value does not depend on the lane count.
+typealias FloatLanes = SIMD8<Float>
 
 /// tanh of each lane: x·P(x²)/Q(x²) on x clamped to ±7.905 (where float32 tanh is ±1),
 /// x itself below 4e-4 — Eigen's `ptanh_float`, the approximation XLA (hence JAX on CPU) uses.
