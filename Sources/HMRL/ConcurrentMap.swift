@@ -6,6 +6,9 @@ import HMTensor
 ///
 /// Indices go to workers round-robin; each result depends only on its index, so the results are
 /// identical for any thread count (DESIGN.md §7) as long as `body(i)` is.
+///
+/// NOTE: one index per worker at a time, and kernels inside run single-threaded, so the two
+/// levels of parallelism do not oversubscribe the cores.
 /// - Throws: the error of the lowest index whose body threw.
 public func concurrentMap<T>(_ count: Int, threads: Int? = nil, _ body: (Int) throws -> T) throws -> [T] {
   let workers = min(max(threads ?? Parallelism.threadCount, 1), count)
