@@ -128,6 +128,52 @@ public struct Adam: Optimizer {
   }
 }
 
+/// Adam's state: the step count t and the moments m, v shaped like the parameters (empty
+/// before the first step). With θ it is all a run needs to continue exactly where it stopped.
+public struct AdamState {
+  public var stepCount: Int
+  public var first: [Tensor]
+  public var second: [Tensor]
+
+  public init(stepCount: Int, first: [Tensor], second: [Tensor]) {
+    self.stepCount = stepCount
+    self.first = first
+    self.second = second
+  }
+}
+
+extension Adam {
+  /// The current state, moments shaped like `parameters` (the list this optimiser steps).
+  /// - Throws: `TensorError.shapeMismatch` when `parameters` is not that list's shape.
+  public func state(shapedLike parameters: ParameterList) throws -> AdamState {
+    guard !moments.isEmpty else { return AdamState(stepCount: stepCount, first: [], second: []) }
+    guard moments.count == parameters.count,
+          zip(moments, parameters.tensors).allSatisfy({ $0.m.count == $1.count && $0.v.count == $1.count }) else {
+      throw TensorError(.shapeMismatch, "adam.state", "the moments do not have the parameters' shapes")
+    }
+    let tensors = parameters.tensors
+    return AdamState(stepCount: stepCount,
+                     first: zip(moments, tensors).map { Tensor(shape: $1.shape, storage: $0.m, requiresGrad: false) },
+                     second: zip(moments, tensors).map { Tensor(shape: $1.shape, storage: $0.v, requiresGrad: false) })
+  }
+
+  /// Continues from `state` (as saved by ``state(shapedLike:)``).
+  /// - Throws: `TensorError.invalidArgument` for a negative step count, mismatched moment
+  ///   lists or non-finite moments.
+  public mutating func restore(_ state: AdamState) throws {
+    guard state.stepCount >= 0, state.first.count == state.second.count,
+          zip(state.first, state.second).allSatisfy({ $0.shape == $1.shape && $0.dtype == $1.dtype }),
+          state.stepCount > 0 || state.first.isEmpty else {
+      throw TensorError(.invalidArgument, "adam.restore", "inconsistent state: step \(state.stepCount), \(state.first.count) first and \(state.second.count) second moments")
+    }
+    guard (state.first + state.second).allSatisfy({ $0.toArray().allSatisfy(\.isFinite) }) else {
+      throw TensorError(.invalidArgument, "adam.restore", "the moments are not finite")
+    }
+    stepCount = state.stepCount
+    moments = zip(state.first, state.second).map { ($0.detached().storage, $1.detached().storage) }
+  }
+}
+
 struct AdamHyper {
   var beta1, beta2, learningRate, epsilon, c1, c2: Double
 }

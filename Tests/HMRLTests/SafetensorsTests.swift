@@ -82,9 +82,17 @@ func temporaryPath(_ name: String) -> String {
       try Safetensors.decode([UInt8(short.count), 0, 0, 0, 0, 0, 0, 0] + short + [UInt8](repeating: 0, count: 8))
     }
     expectRLError(.invalidArgument, containing: "cannot open") { try Safetensors.load(from: "/nonexistent/x.safetensors") }
+    // Folders are created as needed, so a path under a regular file is what cannot be written.
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("hm-st-\(getpid())").path
+    FileManager.default.createFile(atPath: file, contents: Data([1]))
+    defer { try? FileManager.default.removeItem(atPath: file) }
     expectRLError(.invalidArgument, containing: "cannot create") {
-      try Safetensors.save(try sampleParameters(), to: "/nonexistent/x.safetensors")
+      try Safetensors.save(try sampleParameters(), to: file + "/x.safetensors")
     }
+    let nested = FileManager.default.temporaryDirectory.appendingPathComponent("hm-st-dir-\(getpid())/a/b").path
+    defer { try? FileManager.default.removeItem(atPath: FileManager.default.temporaryDirectory.appendingPathComponent("hm-st-dir-\(getpid())").path) }
+    try Safetensors.save(try sampleParameters(), to: nested + "/x.safetensors")
+    #expect(try Safetensors.load(from: nested + "/x.safetensors").parameters.names == (try sampleParameters()).names)
   }
 
   @Test(.enabled(if: pythonWithSafetensors != nil,

@@ -34,6 +34,36 @@ struct LearnerBindingTests {
     #expect(v == .list([.int(3), .bool(true), .bool(false)]))
   }
 
+  @Test func aCheckpointResumesTheRunExactly() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hm-resume-\(getpid())").path
+    let hm = Interpreter(output: { _ in })
+    let v = try hm.evaluate("""
+      let pi = gaussian_mlp(2, 2, hidden: [8])
+      let tasks = navigation2d_tasks(4, seed: 2)
+      let straight = maml(pi, tasks, pi.init(seed: 1), meta_batch: 2, episodes: 4, outer: "adam", outer_lr: 0.01, iterations: 4, seed: 5, quiet: true)
+      let first = maml(pi, tasks, pi.init(seed: 1), meta_batch: 2, episodes: 4, outer: "adam", outer_lr: 0.01, iterations: 2, seed: 5,
+                       checkpoint: "\(dir)/maml.safetensors", quiet: true)
+      let rest = maml(pi, tasks, pi.init(seed: 1), meta_batch: 2, episodes: 4, outer: "adam", outer_lr: 0.01, iterations: 4, seed: 5,
+                      resume: "\(dir)/maml.safetensors", quiet: true)
+      [rest.params == straight.params, first.params != straight.params, len(rest.log), rest.log[0].iteration,
+       load_params("\(dir)/maml.safetensors").keys() == straight.params.keys()]
+      """)
+    #expect(v == .list([.bool(true), .bool(true), .int(2), .int(2), .bool(true)]))
+    // Another seed or another learner cannot resume it.
+    for (code, fragment) in [
+      ("maml(pi, tasks, pi.init(seed: 1), meta_batch: 2, episodes: 4, outer: \"adam\", iterations: 4, seed: 6, resume: \"\(dir)/maml.safetensors\", quiet: true)", "written with seed 5"),
+      ("vpg(pi, tasks[0], pi.init(seed: 1), iterations: 4, seed: 5, resume: \"\(dir)/maml.safetensors\", quiet: true)", "a checkpoint of maml"),
+      ("vpg(pi, tasks[0], pi.init(seed: 1), iterations: 4, seed: 5, resume: \"\(dir)/missing.safetensors\", quiet: true)", "missing"),
+    ] {
+      do {
+        _ = try hm.evaluate(code)
+        Issue.record("\(code) should fail")
+      } catch {
+        #expect(error.rendered().contains(fragment), "\(error.rendered())")
+      }
+    }
+  }
+
   @Test func sameSeedSameCurveWithOneAndTwoThreads() throws {
     let code = """
       let pi = gaussian_mlp(2, 2, hidden: [16, 16])

@@ -169,10 +169,10 @@ func metaBatchIndices(seed: UInt64, iteration: Int, count: Int, poolSize: Int) -
 public func maml<E: EpisodicEnvironment, P: KLDivergencePolicy>(
   policy: P, tasks: [E], initialParameters: ParameterList,
   configuration: MAMLConfiguration = MAMLConfiguration(),
-  onIteration: IterationObserver? = nil) throws -> TrainingResult<MAMLConfiguration> {
+  resume: LearnerState? = nil, onIteration: IterationObserver? = nil) throws -> TrainingResult<MAMLConfiguration> {
   guard !tasks.isEmpty else { throw RLError(.invalidArgument, "maml", "the task pool is empty") }
   return try maml(policy: policy, initialParameters: initialParameters, configuration: configuration,
-                  onIteration: onIteration) { iteration in
+                  resume: resume, onIteration: onIteration) { iteration in
     metaBatchIndices(seed: configuration.seed, iteration: iteration, count: configuration.metaBatchSize,
                      poolSize: tasks.count).map { tasks[$0] }
   }
@@ -185,15 +185,15 @@ public func maml<E: EpisodicEnvironment, P: KLDivergencePolicy>(
 ///   `metaBatch`, sampling, the policy or the outer step.
 public func maml<E: EpisodicEnvironment, P: KLDivergencePolicy>(
   policy: P, initialParameters: ParameterList, configuration: MAMLConfiguration = MAMLConfiguration(),
-  onIteration: IterationObserver? = nil,
+  resume: LearnerState? = nil, onIteration: IterationObserver? = nil,
   metaBatch: (Int) throws -> [E]) throws -> TrainingResult<MAMLConfiguration> {
   let c = configuration, op = "maml"
   try c.validate(op)
-  var theta = initialParameters.detached()
   var adam = Adam(learningRate: c.outerLearningRate)
+  var (theta, first) = try LearnerState.start(op, initialParameters: initialParameters, resume: resume, adam: &adam)
   var records: [IterationRecord] = []
   let phases = c.innerSteps + 1
-  for iteration in 0..<c.iterations {
+  for iteration in min(first, c.iterations)..<c.iterations {
     let start = ContinuousClock.now
     let envs = try metaBatch(iteration)
     guard !envs.isEmpty else { throw RLError(.invalidArgument, op, "the meta-batch of iteration \(iteration) is empty") }
@@ -282,7 +282,11 @@ public func maml<E: EpisodicEnvironment, P: KLDivergencePolicy>(
     }
     record.wallTime = seconds(since: start)
     records.append(record)
-    if let onIteration, !onIteration(record, theta) { break }
+    if let onIteration {
+      let state = LearnerState(parameters: theta, iterationsDone: iteration + 1,
+                               adam: c.outerOptimizer == .adam ? try learnerCall(op) { try adam.state(shapedLike: theta) } : nil)
+      if !onIteration(record, state) { break }
+    }
   }
   return TrainingResult(parameters: theta, records: records, configuration: c)
 }

@@ -251,10 +251,10 @@ public func trustRegionStep(parameters: ParameterList, configuration c: NaturalG
 public func npg<E: EpisodicEnvironment, P: KLDivergencePolicy>(
   policy: P, environment: E, initialParameters: ParameterList,
   configuration: NaturalGradientConfiguration = NaturalGradientConfiguration(),
-  onIteration: IterationObserver? = nil) throws
+  resume: LearnerState? = nil, onIteration: IterationObserver? = nil) throws
   -> TrainingResult<NaturalGradientConfiguration> {
   try naturalGradientTraining(policy: policy, environment: environment, initialParameters: initialParameters,
-                              configuration: configuration, lineSearch: false, onIteration: onIteration)
+                              configuration: configuration, lineSearch: false, resume: resume, onIteration: onIteration)
 }
 
 /// TRPO on one task: as ``npg(policy:environment:initialParameters:configuration:)`` with the
@@ -263,20 +263,23 @@ public func npg<E: EpisodicEnvironment, P: KLDivergencePolicy>(
 public func trpo<E: EpisodicEnvironment, P: KLDivergencePolicy>(
   policy: P, environment: E, initialParameters: ParameterList,
   configuration: NaturalGradientConfiguration = NaturalGradientConfiguration(),
-  onIteration: IterationObserver? = nil) throws
+  resume: LearnerState? = nil, onIteration: IterationObserver? = nil) throws
   -> TrainingResult<NaturalGradientConfiguration> {
   try naturalGradientTraining(policy: policy, environment: environment, initialParameters: initialParameters,
-                              configuration: configuration, lineSearch: true, onIteration: onIteration)
+                              configuration: configuration, lineSearch: true, resume: resume, onIteration: onIteration)
 }
 
 func naturalGradientTraining<E: EpisodicEnvironment, P: KLDivergencePolicy>(
   policy: P, environment: E, initialParameters: ParameterList,
-  configuration c: NaturalGradientConfiguration, lineSearch: Bool, onIteration: IterationObserver? = nil) throws
+  configuration c: NaturalGradientConfiguration, lineSearch: Bool, resume: LearnerState? = nil,
+  onIteration: IterationObserver? = nil) throws
   -> TrainingResult<NaturalGradientConfiguration> {
-  try c.validate(lineSearch ? "trpo" : "npg")
-  var theta = initialParameters.detached()
+  let op = lineSearch ? "trpo" : "npg"
+  try c.validate(op)
+  var unused = Adam()
+  var (theta, first) = try LearnerState.start(op, initialParameters: initialParameters, resume: resume, adam: &unused)
   var records: [IterationRecord] = []
-  for iteration in 0..<c.iterations {
+  for iteration in min(first, c.iterations)..<c.iterations {
     let start = ContinuousClock.now
     let batch = try sampleBatch(environment, policy: policy, parameters: theta, episodes: c.episodes,
                                 seed: c.seed, iteration: iteration)
@@ -297,7 +300,8 @@ func naturalGradientTraining<E: EpisodicEnvironment, P: KLDivergencePolicy>(
     records.append(IterationRecord(iteration: iteration, meanReturn: batch.meanReturn, loss: step.loss,
                                    klDivergence: step.klDivergence, lineSearchSteps: step.lineSearchSteps,
                                    accepted: step.accepted, wallTime: seconds(since: start)))
-    if let onIteration, let last = records.last, !onIteration(last, theta) { break }
+    if let onIteration, let last = records.last,
+       !onIteration(last, LearnerState(parameters: theta, iterationsDone: iteration + 1)) { break }
   }
   return TrainingResult(parameters: theta, records: records, configuration: c)
 }

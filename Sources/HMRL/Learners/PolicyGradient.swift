@@ -171,10 +171,6 @@ public struct IterationRecord: Codable, Sendable, Equatable {
 }
 
 /// What a learner returns: the learned parameters, the log and what produced them.
-/// Called after every iteration with its record and the current θ; returning false stops the
-/// run there (Ctrl-C in the REPL), and the result holds what was learned so far.
-public typealias IterationObserver = (IterationRecord, ParameterList) -> Bool
-
 public struct TrainingResult<Configuration: Codable & Sendable> {
   /// The final parameters θ.
   public var parameters: ParameterList
@@ -197,19 +193,22 @@ func seconds(since start: ContinuousClock.Instant) -> Double {
 /// 3. g = ∇θ L(θ) of ``reinforceLoss(_:parameters:data:)``;
 /// 4. θ ← optimiser step (SGD or Adam, rate α).
 ///
-/// - Throws: `RLError` for an invalid configuration and any error of sampling or the policy.
+/// With `resume`, the run continues from that state (θ, iterations done, Adam's moments) up to
+/// `configuration.iterations` in all, exactly as the uninterrupted run.
+/// - Throws: `RLError` for an invalid configuration, a state that does not fit θ, and any error
+///   of sampling or the policy.
 public func vpg<E: EpisodicEnvironment, P: StochasticPolicy>(
   policy: P, environment: E, initialParameters: ParameterList,
   configuration: PolicyGradientConfiguration = PolicyGradientConfiguration(),
-  onIteration: IterationObserver? = nil) throws
+  resume: LearnerState? = nil, onIteration: IterationObserver? = nil) throws
   -> TrainingResult<PolicyGradientConfiguration> {
   let c = configuration
   try c.validate("vpg")
-  var theta = initialParameters.detached()
   var sgd = SGD(learningRate: c.learningRate)
   var adam = Adam(learningRate: c.learningRate)
+  var (theta, first) = try LearnerState.start("vpg", initialParameters: initialParameters, resume: resume, adam: &adam)
   var records: [IterationRecord] = []
-  for iteration in 0..<c.iterations {
+  for iteration in min(first, c.iterations)..<c.iterations {
     let start = ContinuousClock.now
     let batch = try sampleBatch(environment, policy: policy, parameters: theta, episodes: c.episodes,
                                 seed: c.seed, iteration: iteration)
@@ -226,7 +225,11 @@ public func vpg<E: EpisodicEnvironment, P: StochasticPolicy>(
     }
     records.append(IterationRecord(iteration: iteration, meanReturn: batch.meanReturn,
                                    loss: loss.scalar ?? .nan, wallTime: seconds(since: start)))
-    if let onIteration, let last = records.last, !onIteration(last, theta) { break }
+    if let onIteration, let last = records.last {
+      let state = LearnerState(parameters: theta, iterationsDone: iteration + 1,
+                               adam: c.optimizer == .adam ? try learnerCall("vpg") { try adam.state(shapedLike: theta) } : nil)
+      if !onIteration(last, state) { break }
+    }
   }
   return TrainingResult(parameters: theta, records: records, configuration: c)
 }

@@ -56,13 +56,15 @@ public struct ReptileConfiguration: Codable, Sendable, Equatable {
 ///   `metaBatch`, sampling or the policy.
 public func reptile<E: EpisodicEnvironment, P: StochasticPolicy>(
   policy: P, initialParameters: ParameterList, configuration: ReptileConfiguration = ReptileConfiguration(),
-  onIteration: IterationObserver? = nil,
+  resume: LearnerState? = nil, onIteration: IterationObserver? = nil,
   metaBatch: (Int) throws -> [E]) throws -> TrainingResult<ReptileConfiguration> {
   let c = configuration, op = "reptile"
   try c.validate(op)
-  var theta = initialParameters.detached()
+  // The inner optimisers start afresh for every task: nothing but θ carries over.
+  var unused = Adam()
+  var (theta, firstIteration) = try LearnerState.start(op, initialParameters: initialParameters, resume: resume, adam: &unused)
   var records: [IterationRecord] = []
-  for iteration in 0..<c.iterations {
+  for iteration in min(firstIteration, c.iterations)..<c.iterations {
     let start = ContinuousClock.now
     let envs = try metaBatch(iteration)
     guard !envs.isEmpty else { throw RLError(.invalidArgument, op, "the meta-batch of iteration \(iteration) is empty") }
@@ -98,7 +100,8 @@ public func reptile<E: EpisodicEnvironment, P: StochasticPolicy>(
     }
     records.append(IterationRecord(iteration: iteration, meanReturn: first / n, adaptedReturn: last / n,
                                    loss: firstLoss / n, wallTime: seconds(since: start)))
-    if let onIteration, let last = records.last, !onIteration(last, theta) { break }
+    if let onIteration, let last = records.last,
+       !onIteration(last, LearnerState(parameters: theta, iterationsDone: iteration + 1)) { break }
   }
   return TrainingResult(parameters: theta, records: records, configuration: c)
 }

@@ -132,7 +132,7 @@ public enum Safetensors {
     }
   }
 
-  /// Writes `parameters` to `path` atomically: the bytes go to a temporary file in the same
+  /// Writes `parameters` to `path` atomically (creating its folders): the bytes go to a temporary file in the same
   /// folder, flushed, then renamed over `path`, so a reader never sees a half-written file.
   /// - Throws: `RLError` naming `saveSafetensors` when the file cannot be written.
   public static func save(_ parameters: ParameterList, to path: String, metadata: [String: String] = [:]) throws {
@@ -219,6 +219,13 @@ func readFile(_ path: String, operation: String) throws -> [UInt8] {
 /// `path` (atomic on POSIX file systems).
 /// - Throws: `RLError` naming `operation` with the system's reason; the temporary file is removed.
 func writeAtomically(_ bytes: [UInt8], to path: String, operation: String) throws {
+  // The folders leading to the file are created, as `mkdir -p` (and as hm's file writers do);
+  // a failure shows when the file is opened.
+  var folder = ""
+  for (i, part) in path.split(separator: "/", omittingEmptySubsequences: false).dropLast().enumerated() {
+    folder += (i == 0 ? "" : "/") + part
+    if !folder.isEmpty { _ = mkdir(folder, 0o755) }
+  }
   let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
   guard let f = fopen(temporary, "wb") else {
     throw RLError(.invalidArgument, operation, "cannot create \(temporary): \(String(cString: strerror(errno)))")

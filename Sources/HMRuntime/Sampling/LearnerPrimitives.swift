@@ -14,8 +14,26 @@ import Foundation
 /// terminal, stop on Ctrl-C returning what was learned so far, append every iteration to a
 /// JSON-lines log and write safetensors checkpoints (atomically).
 enum LearnerPrimitives {
-  /// Options every learner takes.
-  static let common: [ParameterSpec] = runOptions(iterations: 100)
+  /// Options every learner takes: the run options, and `resume` (always last).
+  static let common: [ParameterSpec] = runOptions(
+    iterations: 100,
+    checkpoint: "a learner-state file (safetensors: θ, the iterations done, Adam's moments) rewritten atomically every `checkpoint_every` iterations and at the end; `resume:` continues from it")
+    + [ParameterSpec("resume", .optional(.string), default: .nil,
+                     doc: "a checkpoint file to continue from: the run goes on to `iterations` in all, exactly as if it had not stopped (same learner and seed required)")]
+
+  /// The state in the checkpoint file given as `resume:` (argument `index`), checked against the
+  /// learner and seed of this run.
+  static func resumeState(_ c: NativeCall, at index: Int, learner: String, seed: UInt64) throws -> LearnerState? {
+    guard c.isGiven(index), let path = c[index].string else { return nil }
+    let (state, metadata) = try LearnerState.load(from: path)
+    if let writer = metadata["learner"], writer != learner {
+      throw c.error("\(path) is a checkpoint of \(writer), not of \(learner)")
+    }
+    if let written = metadata["seed"], written != String(seed) {
+      throw c.error("\(path) was written with seed \(written); resume with seed: \(written) to continue that run")
+    }
+    return state
+  }
 
   /// The options of a long run, `iterations` by default.
   static func runOptions(iterations: Int, checkpoint: String = "a safetensors file rewritten with θ every `checkpoint_every` iterations") -> [ParameterSpec] { [
@@ -86,21 +104,30 @@ enum LearnerPrimitives {
     }()
     /// The flag the VM polls (Ctrl-C): the learner stops after the current iteration.
     let interruptFlag: UnsafeMutablePointer<Int32>
+    /// The learner's name, written into its checkpoints.
+    let label: String
+    /// The state after the last iteration observed (what the final checkpoint holds).
+    var lastState: LearnerState?
 
     init(label: String, options: RunOptions, vm: VM) throws {
       self.options = options
+      self.label = label
       interruptFlag = vm.interruptFlag
       reporter = ProgressReporter.standardError(quiet: options.quiet)
       reporter.start(total: options.iterations, label: label)
       if let log = options.log { try FilePrimitives.writeAtomically("", to: log) }
     }
 
-    func observe(_ record: IterationRecord, _ theta: ParameterList) -> Bool {
+    func observe(_ record: IterationRecord, _ state: LearnerState) -> Bool {
       var metrics = [("return", record.meanReturn)]
       if let post = record.adaptedReturn { metrics = [("pre", record.meanReturn), ("post", post)] }
-      return observe(iteration: record.iteration, record: record, metrics: metrics) { path in
-        try Safetensors.save(theta, to: path, metadata: ["iteration": String(record.iteration + 1), "seed": String(self.options.seed)])
-      }
+      lastState = state
+      return observe(iteration: record.iteration, record: record, metrics: metrics) { path in try self.save(state, to: path) }
+    }
+
+    /// Writes a learner's checkpoint, with the learner and seed that `resume:` checks.
+    func save(_ state: LearnerState, to path: String) throws {
+      try state.save(to: path, metadata: ["learner": label, "seed": String(options.seed), "writer": "hmaml"])
     }
 
     /// Reports iteration `iteration` (0-based): the progress line, one JSON line of `record` in
@@ -133,9 +160,7 @@ enum LearnerPrimitives {
   static func result<C: Encodable>(_ r: TrainingResult<C>, _ observer: Observer, _ c: NativeCall, extra: [(String, Value)] = []) throws -> Value {
     observer.reporter.finish()
     if let failure = observer.failure { throw c.error("\(failure)") }
-    if let path = observer.options.checkpoint {
-      try Safetensors.save(r.parameters, to: path, metadata: ["iteration": String(r.records.count), "seed": String(observer.options.seed)])
-    }
+    if let path = observer.options.checkpoint, let state = observer.lastState { try observer.save(state, to: path) }
     let vm = c.vm
     let log = r.records.map { record -> Value in
       var fields: [(String, Value)] = [("iteration", Value(record.iteration)), ("return", Value(record.meanReturn))]
@@ -175,6 +200,7 @@ enum LearnerPrimitives {
               example: "let pi = gaussian_mlp(2, 2, hidden: [16])\nlet r = vpg(pi, navigation2d(goal: [0.2, 0.1]), pi.init(), iterations: 2, episodes: 4, quiet: true)\nprint(len(r.log), r.config.seed)") { c in
       let model = try policyModel(c[0], c), env = try SamplingPrimitives.environment(c[1], c)
       let theta = try ParameterRecords.list(c[2], "vpg"), o = try options(c, from: 8)
+      let resume = try resumeState(c, at: 14, learner: "vpg", seed: o.seed)
       var config = PolicyGradientConfiguration()
       config.learningRate = c.double(3); config.episodes = c.int(5); config.discount = c.double(6); config.gaeLambda = c.double(7)
       config.iterations = o.iterations; config.seed = o.seed
@@ -182,7 +208,7 @@ enum LearnerPrimitives {
       config.optimizer = kind
       let observer = try Observer(label: "vpg", options: o, vm: c.vm)
       let r: TrainingResult<PolicyGradientConfiguration> = try withPolicy(model) { p in
-        try env.with { e in try vpg(policy: p, environment: e, initialParameters: theta, configuration: config, onIteration: observer.observe) }
+        try env.with { e in try vpg(policy: p, environment: e, initialParameters: theta, configuration: config, resume: resume, onIteration: observer.observe) }
       }
       return try result(r, observer, c)
     },
@@ -199,11 +225,12 @@ enum LearnerPrimitives {
       config.maxKL = c.double(3); config.episodes = c.int(5); config.discount = c.double(6); config.gaeLambda = c.double(7)
       config.iterations = o.iterations; config.seed = o.seed
       let lineSearch = c.bool(4)
+      let resume = try resumeState(c, at: 14, learner: lineSearch ? "trpo" : "npg", seed: o.seed)
       let observer = try Observer(label: lineSearch ? "trpo" : "npg", options: o, vm: c.vm)
       let r: TrainingResult<NaturalGradientConfiguration> = try withPolicy(model) { p in
         try env.with { e in
-          lineSearch ? try trpo(policy: p, environment: e, initialParameters: theta, configuration: config, onIteration: observer.observe)
-            : try npg(policy: p, environment: e, initialParameters: theta, configuration: config, onIteration: observer.observe)
+          lineSearch ? try trpo(policy: p, environment: e, initialParameters: theta, configuration: config, resume: resume, onIteration: observer.observe)
+            : try npg(policy: p, environment: e, initialParameters: theta, configuration: config, resume: resume, onIteration: observer.observe)
         }
       }
       return try result(r, observer, c)
@@ -221,6 +248,7 @@ enum LearnerPrimitives {
               example: "let pi = gaussian_mlp(2, 2, hidden: [16])\nlet r = maml(pi, \"navigation2d\", pi.init(), meta_batch: 2, episodes: 3, iterations: 1, outer: \"adam\", quiet: true)\nprint(r.log[0].keys())") { c in
       let model = try policyModel(c[0], c)
       let theta = try ParameterRecords.list(c[2], "maml"), o = try options(c, from: 11)
+      let resume = try resumeState(c, at: 17, learner: "maml", seed: o.seed)
       var config = MAMLConfiguration()
       config.innerLearningRate = c.double(3); config.innerSteps = c.int(4); config.firstOrder = c.bool(5)
       config.metaBatchSize = c.int(6); config.adaptationEpisodes = c.int(7); config.evaluationEpisodes = c.int(7)
@@ -236,15 +264,15 @@ enum LearnerPrimitives {
           case "navigation2d_sparse": fam = try Navigation2DFamily.sparse()
           default: throw c.error("tasks must be a list or \"navigation2d\" / \"navigation2d_sparse\"")
           }
-          return try maml(policy: p, initialParameters: theta, configuration: config, onIteration: observer.observe) { n in
+          return try maml(policy: p, initialParameters: theta, configuration: config, resume: resume, onIteration: observer.observe) { n in
             try fam.tasks(count: config.metaBatchSize, seed: o.seed, iteration: n)
           }
         }
         let envs = try c[1].listObject.items.map { try SamplingPrimitives.environment($0, c) }
         let navigation = envs.compactMap { e -> Navigation2D? in if case .navigation(let n) = e { return n }; return nil }
         let tabular = envs.compactMap { e -> TabularEnvironment? in if case .tabular(let t) = e { return t }; return nil }
-        if navigation.count == envs.count { return try maml(policy: p, tasks: navigation, initialParameters: theta, configuration: config, onIteration: observer.observe) }
-        if tabular.count == envs.count { return try maml(policy: p, tasks: tabular, initialParameters: theta, configuration: config, onIteration: observer.observe) }
+        if navigation.count == envs.count { return try maml(policy: p, tasks: navigation, initialParameters: theta, configuration: config, resume: resume, onIteration: observer.observe) }
+        if tabular.count == envs.count { return try maml(policy: p, tasks: tabular, initialParameters: theta, configuration: config, resume: resume, onIteration: observer.observe) }
         throw c.error("the task pool must be all navigation2d tasks or all tabular ones (mazes, goal tasks, mdps)")
       }
       return try result(r, observer, c)
@@ -262,6 +290,7 @@ enum LearnerPrimitives {
               example: "let pi = gaussian_mlp(2, 2, hidden: [8])\nlet r = reptile(pi, \"navigation2d\", pi.init(), inner_steps: 2, episodes: 3, iterations: 2, quiet: true)\nprint(len(r.log))") { c in
       let model = try policyModel(c[0], c)
       let theta = try ParameterRecords.list(c[2], "reptile"), o = try options(c, from: 9)
+      let resume = try resumeState(c, at: 15, learner: "reptile", seed: o.seed)
       var config = ReptileConfiguration()
       config.innerLearningRate = c.double(3); config.innerSteps = c.int(4); config.outerStepSize = c.double(6)
       config.metaBatchSize = c.int(7); config.episodes = c.int(8); config.iterations = o.iterations; config.seed = o.seed
@@ -272,7 +301,7 @@ enum LearnerPrimitives {
         if let family = c[1].string {
           guard family == "navigation2d" else { throw c.error("tasks must be a list or \"navigation2d\"") }
           let fam = try Navigation2DFamily.canonical()
-          return try reptile(policy: p, initialParameters: theta, configuration: config, onIteration: observer.observe) { n in
+          return try reptile(policy: p, initialParameters: theta, configuration: config, resume: resume, onIteration: observer.observe) { n in
             try fam.tasks(count: config.metaBatchSize, seed: o.seed, iteration: n)
           }
         }
@@ -282,12 +311,12 @@ enum LearnerPrimitives {
         let tabular = envs.compactMap { e -> TabularEnvironment? in if case .tabular(let t) = e { return t }; return nil }
         // Task n·m + j of the pool, in order (the serial version cycles through the pool).
         if navigation.count == envs.count {
-          return try reptile(policy: p, initialParameters: theta, configuration: config, onIteration: observer.observe) { n in
+          return try reptile(policy: p, initialParameters: theta, configuration: config, resume: resume, onIteration: observer.observe) { n in
             (0..<config.metaBatchSize).map { navigation[(n * config.metaBatchSize + $0) % navigation.count] }
           }
         }
         if tabular.count == envs.count {
-          return try reptile(policy: p, initialParameters: theta, configuration: config, onIteration: observer.observe) { n in
+          return try reptile(policy: p, initialParameters: theta, configuration: config, resume: resume, onIteration: observer.observe) { n in
             (0..<config.metaBatchSize).map { tabular[(n * config.metaBatchSize + $0) % tabular.count] }
           }
         }

@@ -195,9 +195,11 @@ enum PolicyModelPrimitives {
       return .nil
     },
     Primitive("load_params", [ParameterSpec("path", .string)], returns: "a record of tensors", category: "policies",
-              doc: "Reads a safetensors file (validated: header, dtypes, shapes, offsets) into a parameter record.",
+              doc: "Reads a safetensors file (validated: header, dtypes, shapes, offsets) into a parameter record; from a learner's checkpoint, θ (its optimiser's tensors are left out).",
               example: "save_params(\"/tmp/hm_doc_theta.safetensors\", gaussian_mlp(2, 2, hidden: [4]).init())\nprint(load_params(\"/tmp/hm_doc_theta.safetensors\").keys())") { c in
-      ParameterRecords.record(try Safetensors.load(from: c.string(0)).parameters, c.vm)
+      let all = try Safetensors.load(from: c.string(0)).parameters
+      let theta = zip(all.names, all.tensors).filter { !$0.0.hasPrefix("optimizer/") }
+      return ParameterRecords.record(try ParameterList(theta.map { ($0.0, $0.1) }), c.vm)
     },
   ]
 }
