@@ -146,6 +146,10 @@ public struct NaturalGradientConfiguration: Codable, Sendable, Equatable {
   public var episodes: Int = 20
   /// The seed every random stream derives from (default 0).
   public var seed: UInt64 = 0
+  /// Single-task NPG/TRPO: use the closed-form Fisher-vector product when the policy has one
+  /// (``AnalyticFisherPolicy``: the tabular softmax), else double backpropagation (default true;
+  /// MAML's outer step always differentiates through the adaptation).
+  public var analyticFisher: Bool = true
 
   public init() {}
 
@@ -191,11 +195,14 @@ public struct TrustRegionStep {
 ///   - kl: θ ↦ D(θ), the mean KL from the policy at the current θ (held fixed), differentiable.
 ///   - candidate: θ′ ↦ (L(θ′), D(θ′)) as numbers, for the line search (no graph needed).
 ///   - lineSearch: false for NPG.
+///   - fisherProduct: v ↦ F v in closed form (``AnalyticFisherPolicy``), used instead of double
+///     backpropagation of `kl` when given (the damping is added here).
 /// - Throws: `RLError` for non-finite quantities or a failed conjugate gradient.
 public func trustRegionStep(parameters: ParameterList, configuration c: NaturalGradientConfiguration,
                             lineSearch: Bool, loss: (ParameterList) throws -> Tensor,
                             kl: (ParameterList) throws -> Tensor,
-                            candidate: (ParameterList) throws -> (loss: Double, kl: Double)) throws -> TrustRegionStep {
+                            candidate: (ParameterList) throws -> (loss: Double, kl: Double),
+                            fisherProduct: ((Tensor) throws -> Tensor)? = nil) throws -> TrustRegionStep {
   let op = lineSearch ? "trpo" : "npg"
   let theta = parameters.detached().variables()
   let l = try loss(theta)
@@ -208,7 +215,13 @@ public func trustRegionStep(parameters: ParameterList, configuration c: NaturalG
     return TrustRegionStep(parameters: parameters.detached(), loss: lossValue, klDivergence: 0,
                            lineSearchSteps: lineSearch ? 0 : nil, accepted: false)
   }
-  let fvp = try FisherOperator(at: parameters, damping: c.damping, kl: kl)
+  let fvp: (Tensor) throws -> Tensor
+  if let fisherProduct {
+    fvp = { v in try learnerCall(op) { try fisherProduct(v) + v.detached() * c.damping } }
+  } else {
+    let operator_ = try FisherOperator(at: parameters, damping: c.damping, kl: kl)
+    fvp = { try operator_($0) }
+  }
   let s = try learnerCall(op) { try conjugateGradient({ try fvp($0) }, b: g, iterations: c.conjugateGradientIterations) }
   let sFs = try learnerCall(op) { try (s * fvp(s)).sum().item() }
   guard sFs.isFinite else {
@@ -295,7 +308,8 @@ func naturalGradientTraining<E: EpisodicEnvironment, P: KLDivergencePolicy>(
           (try surrogateLoss(policy, parameters: p, data: data).item(),
            try meanKL(policy, from: old, to: p, data: data).item())
         }
-      })
+      },
+      fisherProduct: c.analyticFisher ? try analyticFisherProduct(policy, parameters: old, data: data) : nil)
     theta = step.parameters
     records.append(IterationRecord(iteration: iteration, meanReturn: batch.meanReturn, loss: step.loss,
                                    klDivergence: step.klDivergence, lineSearchSteps: step.lineSearchSteps,
@@ -304,4 +318,11 @@ func naturalGradientTraining<E: EpisodicEnvironment, P: KLDivergencePolicy>(
        !onIteration(last, LearnerState(parameters: theta, iterationsDone: iteration + 1)) { break }
   }
   return TrainingResult(parameters: theta, records: records, configuration: c)
+}
+
+/// The closed-form Fisher-vector product of `policy` on `data` at θ, when it has one.
+func analyticFisherProduct<P: KLDivergencePolicy>(_ policy: P, parameters: ParameterList,
+                                                   data: PolicyGradientData) throws -> ((Tensor) throws -> Tensor)? {
+  guard let analytic = policy as? any AnalyticFisherPolicy else { return nil }
+  return try analytic.fisherOperator(data.observations, weights: data.weights, parameters: parameters)
 }

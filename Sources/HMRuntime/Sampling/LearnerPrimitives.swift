@@ -215,17 +215,19 @@ enum LearnerPrimitives {
     Primitive("trpo", [ParameterSpec("policy", .object("policy_model")), ParameterSpec("env", .any), ParameterSpec("params", .map),
                        ParameterSpec("max_kl", .number, default: .float(0.01)), ParameterSpec("line_search", .bool, default: .bool(true), doc: "false: natural policy gradient (no line search)"),
                        ParameterSpec("episodes", .int, default: .int(20)), ParameterSpec("gamma", .number, default: .float(0.99)),
-                       ParameterSpec("lambda", .number, default: .float(1))] + common,
+                       ParameterSpec("lambda", .number, default: .float(1)),
+                       ParameterSpec("analytic_fisher", .bool, default: .bool(true), doc: "use the closed-form Fisher-vector product when the policy has one (softmax_policy); false: double backpropagation")] + common,
               returns: "a record {params, log, config, interrupted}", category: "learners",
-              doc: "TRPO (or, with line_search: false, the natural policy gradient) on one task: Fisher-vector products by double backpropagation of the mean KL, conjugate gradient (10 iterations, damping 1e-5), a step scaled to the KL bound δ = max_kl, backtracking line search (ratio 0.8, ≤ 15 steps). Used to train per-task experts (the note's §V.2).",
+              doc: "TRPO (or, with line_search: false, the natural policy gradient) on one task: Fisher-vector products in closed form for softmax_policy, else by double backpropagation of the mean KL, conjugate gradient (10 iterations, damping 1e-5), a step scaled to the KL bound δ = max_kl, backtracking line search (ratio 0.8, ≤ 15 steps). Used to train per-task experts (the note's §V.2).",
               example: "let m = maze(\"\"\"\n  #####\n  #S.G#\n  #####\n  \"\"\", horizon: 6)\nlet pi = softmax_policy(m)\nlet r = trpo(pi, m, pi.init(), iterations: 2, episodes: 8, quiet: true)\nprint(len(r.log))") { c in
       let model = try policyModel(c[0], c), env = try SamplingPrimitives.environment(c[1], c)
-      let theta = try ParameterRecords.list(c[2], "trpo"), o = try options(c, from: 8)
+      let theta = try ParameterRecords.list(c[2], "trpo"), o = try options(c, from: 9)
       var config = NaturalGradientConfiguration()
       config.maxKL = c.double(3); config.episodes = c.int(5); config.discount = c.double(6); config.gaeLambda = c.double(7)
+      config.analyticFisher = c.bool(8)
       config.iterations = o.iterations; config.seed = o.seed
       let lineSearch = c.bool(4)
-      let resume = try resumeState(c, at: 14, learner: lineSearch ? "trpo" : "npg", seed: o.seed)
+      let resume = try resumeState(c, at: 15, learner: lineSearch ? "trpo" : "npg", seed: o.seed)
       let observer = try Observer(label: lineSearch ? "trpo" : "npg", options: o, vm: c.vm)
       let r: TrainingResult<NaturalGradientConfiguration> = try withPolicy(model) { p in
         try env.with { e in
