@@ -48,12 +48,12 @@ struct ScriptSmokeTests {
     for method in ["scratch", "maml", "unfiltered", "siamese", "siamese_no_relabel", "oracle"] {
       #expect(out.contains("| \(method) |"), "\(out)")
     }
-    #expect(out.contains("wrote results/hindsight_maze/runs.csv"), "\(out)")
+    #expect(out.contains("wrote results/hindsight_maze_quick/runs.csv"), "\(out)")
   }
 
   @Test func hindsightNavigationExperimentRuns() throws {
     let out = try run("scripts/hindsight_nav2d.hm", ["quick"])
-    #expect(out.contains("| siamese |") && out.contains("wrote results/hindsight_nav2d/"), "\(out)")
+    #expect(out.contains("| siamese |") && out.contains("wrote results/hindsight_nav2d_quick/"), "\(out)")
   }
 
   @Test func siameseExpertsReportAHeldOutAUC() throws {
