@@ -200,7 +200,7 @@ struct HindsightBindingTests {
 
   @Test func ctrlCStopsHindsightWithWhatWasDone() throws {
     let hm = Interpreter(output: { _ in })
-    let flag = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    nonisolated(unsafe) let flag = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
     flag.initialize(to: 0)
     hm.vm.interruptFlag = flag
     let watchdog = Thread { usleep(300_000); flag.pointee = 1 }

@@ -43,7 +43,7 @@ struct InterpreterTests {
 
   @Test func interruptStopsAnInfiniteLoop() throws {
     let hm = Interpreter(output: { _ in })
-    let flag = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    nonisolated(unsafe) let flag = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
     flag.initialize(to: 0)
     hm.vm.interruptFlag = flag
     try hm.evaluate("var before = 1")

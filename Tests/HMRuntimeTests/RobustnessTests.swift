@@ -26,12 +26,13 @@ struct RobustnessTests {
 
   func runBounded(_ hm: Interpreter, _ code: String, _ flag: UnsafeMutablePointer<Int32>) {
     flag.pointee = 0
-    let done = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    nonisolated(unsafe) let done = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
     done.initialize(to: 0)
+    nonisolated(unsafe) let interrupt = flag
     let watchdog = Thread {
       var waited = 0
       while done.pointee == 0 && waited < 200 { usleep(1000); waited += 1 }
-      if done.pointee == 0 { flag.pointee = 1 }
+      if done.pointee == 0 { interrupt.pointee = 1 }
     }
     watchdog.start()
     do { try hm.evaluate(code, name: "fuzz.hm") } catch {
@@ -45,7 +46,7 @@ struct RobustnessTests {
 
   @Test func randomTokenPrograms() {
     var g = Generator(state: 7)
-    let flag = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    nonisolated(unsafe) let flag = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
     flag.initialize(to: 0)
     let hm = Interpreter(output: { _ in })
     hm.vm.interruptFlag = flag
@@ -58,7 +59,7 @@ struct RobustnessTests {
 
   @Test func mutatedLanguageScripts() throws {
     var g = Generator(state: 11)
-    let flag = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    nonisolated(unsafe) let flag = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
     flag.initialize(to: 0)
     let root = TestPaths.repository.appendingPathComponent("Tests/HMRuntimeTests/Language")
     let files = (FileManager.default.enumerator(atPath: root.path)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".hm") }
