@@ -8,47 +8,12 @@ import Foundation
 
 /// Algorithm 1 in hm: `hindsight(...)`, and the pair divergences it labels by.
 enum HindsightPrimitives {
-  /// The policy as the type Algorithm 1 needs (its action distributions at any observation).
-  static func withPolicy<R>(_ model: PolicyModel, _ body: (any DistributionalPolicy) throws -> R) rethrows -> R {
-    switch model {
-    case .gaussian(let p): return try body(p)
-    case .categorical(let p): return try body(p)
-    case .softmax(let p): return try body(p)
-    }
-  }
-
   /// Parameters given as a record of tensors, or as a learner's result (its `params`).
   static func parameters(_ v: Value, _ c: NativeCall, _ what: String) throws -> ParameterList {
     if v.tag == .map, let inner = try v.mapObject.get(c.vm.heap.makeString("params")), inner.tag == .map {
       return try ParameterRecords.list(inner, what)
     }
     return try ParameterRecords.list(v, what)
-  }
-
-  /// Tasks of one kind (all navigation, all mazes/goal tasks/MDPs, or all user MDPs).
-  enum Tasks {
-    case navigation([Navigation2D])
-    case tabular([TabularEnvironment])
-    case user([ClosureEnvironment])
-
-    init(_ v: Value, _ c: NativeCall) throws {
-      guard v.tag == .list, !v.listObject.items.isEmpty else { throw c.error("tasks must be a non-empty list of environments") }
-      let envs = try v.listObject.items.map { try SamplingPrimitives.environment($0, c) }
-      let mixed = c.error("tasks must all be of one kind (navigation2d, maze/goal task/mdp, or continuous_mdp)")
-      switch envs[0] {
-      case .navigation: self = .navigation(try envs.map { guard case .navigation(let e) = $0 else { throw mixed }; return e })
-      case .tabular: self = .tabular(try envs.map { guard case .tabular(let e) = $0 else { throw mixed }; return e })
-      case .user: self = .user(try envs.map { guard case .user(let e) = $0 else { throw mixed }; return e })
-      }
-    }
-
-    var features: [[Double]] {
-      switch self {
-      case .navigation(let t): return t.map(\.features)
-      case .tabular(let t): return t.map(\.features)
-      case .user(let t): return t.map(\.features)
-      }
-    }
   }
 
   static func record(_ r: HindsightIterationRecord, _ vm: VM) -> Value {
@@ -106,7 +71,7 @@ enum HindsightPrimitives {
                 """,
               example: example + "\nprint(h.buffer.size >= 0, len(h.log))") { c in
       let model = try LearnerPrimitives.policyModel(c[0], c)
-      let tasks = try Tasks(c[1], c)
+      let tasks = try SamplingPrimitives.TaskList(c[1], c)
       let theta = try parameters(c[2], c, "hindsight")
       let o = try LearnerPrimitives.options(c, from: 19)
       var config = HindsightConfiguration()
@@ -138,7 +103,7 @@ enum HindsightPrimitives {
           try siamese.save(to: prefix + ".siamese.safetensors", metadata: ["iteration": String(r.iteration + 1), "seed": String(o.seed)])
         }
       }
-      let result: HindsightResult = try withPolicy(model) { p in
+      let result: HindsightResult = try LearnerPrimitives.withPolicy(model) { p in
         func run<E: EpisodicEnvironment>(_ envs: [E]) throws -> HindsightResult {
           try hindsight(policy: p, tasks: envs, metaParameters: theta, buffer: bufferBox.buffer, siamese: siameseBox.network,
                         configuration: config, onIteration: observe)
@@ -191,7 +156,7 @@ enum HindsightPrimitives {
       }
       guard let rule = TaskPairRule(rawValue: c.string(3)) else { throw c.error("rule must be \"policy_divergence\" or \"sampled_states\"") }
       let seed = c.isGiven(6) ? UInt64(truncatingIfNeeded: c[6].int) : c.state.seed
-      let d = try withPolicy(model) { p in
+      let d = try LearnerPrimitives.withPolicy(model) { p in
         try taskPairDivergences(policy: p, parameters: thetas, batches: batches, rule: rule, statesPerTask: c.int(4),
                                 sampledStates: c.int(5), stream: RandomStream(seed: seed, stream: [(1 << 32) + 6]))
       }

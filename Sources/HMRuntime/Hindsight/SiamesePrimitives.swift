@@ -1,10 +1,5 @@
 import HMRL
 import HMTensor
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// The Siamese task metric f_φ (the note's §II) as an hm value.
 final class SiameseBox: NativeObject {
@@ -86,11 +81,6 @@ enum SiamesePrimitives {
         return x.number
       }
     }
-  }
-
-  static func configurationRecord(_ s: SiameseNetwork, _ c: NativeCall) throws -> Value {
-    guard let data = try? JSONEncoder().encode(s.configuration), let text = String(data: data, encoding: .utf8) else { return .nil }
-    return try FilePrimitives.parseJSON(text, c.vm, "config")
   }
 
   static let example = "let f = siamese(2, hidden: [16], embedding: 8)\nlet goals = [[0.1, 0.1], [0.15, 0.1], [0.9, 0.8], [0.85, 0.9]]\nlet pairs = [[0, 1, true], [2, 3, true], [0, 2, false], [1, 3, false]]"
@@ -182,7 +172,7 @@ enum SiamesePrimitives {
     Primitive("config", on: .property("siamese"), returns: "a record", category: "hindsight",
               doc: "The net's configuration (sizes, encoder, learning rate, seed).",
               example: example + "\nprint(f.config.encoder)") { c in
-      try configurationRecord(try box(c).network, c)
+      try LearnerPrimitives.configurationRecord(try box(c).network.configuration, c.vm)
     },
     Primitive("task_pairs", [ParameterSpec("divergences", .list, doc: "an N×N matrix"),
                              ParameterSpec("epsilon", .optional(.number), default: .nil, doc: "similar when the divergence is < ε"),

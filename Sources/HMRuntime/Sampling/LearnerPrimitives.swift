@@ -181,8 +181,9 @@ enum LearnerPrimitives {
     return box.model
   }
 
-  /// Runs `body` with the concrete policy type (the learners that need the KL require it).
-  static func withPolicy<R>(_ model: PolicyModel, _ body: (any KLDivergencePolicy) throws -> R) rethrows -> R {
+  /// Runs `body` with the concrete policy type (the learners that need the KL, and Algorithm 1,
+  /// which reads action distributions, require it).
+  static func withPolicy<R>(_ model: PolicyModel, _ body: (any KLDivergencePolicy & DistributionalPolicy) throws -> R) rethrows -> R {
     switch model {
     case .gaussian(let p): return try body(p)
     case .categorical(let p): return try body(p)
@@ -270,12 +271,11 @@ enum LearnerPrimitives {
             try fam.tasks(count: config.metaBatchSize, seed: o.seed, iteration: n)
           }
         }
-        let envs = try c[1].listObject.items.map { try SamplingPrimitives.environment($0, c) }
-        let navigation = envs.compactMap { e -> Navigation2D? in if case .navigation(let n) = e { return n }; return nil }
-        let tabular = envs.compactMap { e -> TabularEnvironment? in if case .tabular(let t) = e { return t }; return nil }
-        if navigation.count == envs.count { return try maml(policy: p, tasks: navigation, initialParameters: theta, configuration: config, resume: resume, onIteration: observer.observe) }
-        if tabular.count == envs.count { return try maml(policy: p, tasks: tabular, initialParameters: theta, configuration: config, resume: resume, onIteration: observer.observe) }
-        throw c.error("the task pool must be all navigation2d tasks or all tabular ones (mazes, goal tasks, mdps)")
+        switch try SamplingPrimitives.TaskList(c[1], c) {
+        case .navigation(let tasks): return try maml(policy: p, tasks: tasks, initialParameters: theta, configuration: config, resume: resume, onIteration: observer.observe)
+        case .tabular(let tasks): return try maml(policy: p, tasks: tasks, initialParameters: theta, configuration: config, resume: resume, onIteration: observer.observe)
+        case .user: throw c.error("the task pool must be all navigation2d tasks or all tabular ones (mazes, goal tasks, mdps)")
+        }
       }
       return try result(r, observer, c)
     },
@@ -307,22 +307,17 @@ enum LearnerPrimitives {
             try fam.tasks(count: config.metaBatchSize, seed: o.seed, iteration: n)
           }
         }
-        let envs = try c[1].listObject.items.map { try SamplingPrimitives.environment($0, c) }
-        guard !envs.isEmpty else { throw c.error("the task pool is empty") }
-        let navigation = envs.compactMap { e -> Navigation2D? in if case .navigation(let n) = e { return n }; return nil }
-        let tabular = envs.compactMap { e -> TabularEnvironment? in if case .tabular(let t) = e { return t }; return nil }
         // Task n·m + j of the pool, in order (the serial version cycles through the pool).
-        if navigation.count == envs.count {
-          return try reptile(policy: p, initialParameters: theta, configuration: config, resume: resume, onIteration: observer.observe) { n in
-            (0..<config.metaBatchSize).map { navigation[(n * config.metaBatchSize + $0) % navigation.count] }
+        func cycling<E: EpisodicEnvironment>(_ pool: [E]) throws -> TrainingResult<ReptileConfiguration> {
+          try reptile(policy: p, initialParameters: theta, configuration: config, resume: resume, onIteration: observer.observe) { n in
+            (0..<config.metaBatchSize).map { pool[(n * config.metaBatchSize + $0) % pool.count] }
           }
         }
-        if tabular.count == envs.count {
-          return try reptile(policy: p, initialParameters: theta, configuration: config, resume: resume, onIteration: observer.observe) { n in
-            (0..<config.metaBatchSize).map { tabular[(n * config.metaBatchSize + $0) % tabular.count] }
-          }
+        switch try SamplingPrimitives.TaskList(c[1], c) {
+        case .navigation(let tasks): return try cycling(tasks)
+        case .tabular(let tasks): return try cycling(tasks)
+        case .user: throw c.error("the task pool must be all navigation2d tasks or all tabular ones")
         }
-        throw c.error("the task pool must be all navigation2d tasks or all tabular ones")
       }
       return try result(r, observer, c)
     },

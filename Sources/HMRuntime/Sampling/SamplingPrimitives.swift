@@ -64,6 +64,33 @@ enum SamplingPrimitives {
     }
   }
 
+  /// A list of tasks of one kind (all navigation, all mazes/goal tasks/MDPs, or all user MDPs):
+  /// what the learners and Algorithm 1, generic over one environment type, take.
+  enum TaskList {
+    case navigation([Navigation2D])
+    case tabular([TabularEnvironment])
+    case user([ClosureEnvironment])
+
+    init(_ v: Value, _ c: NativeCall) throws {
+      guard v.tag == .list, !v.listObject.items.isEmpty else { throw c.error("tasks must be a non-empty list of environments") }
+      let envs = try v.listObject.items.map { try environment($0, c) }
+      let mixed = c.error("tasks must all be of one kind (navigation2d, maze/goal task/mdp, or continuous_mdp)")
+      switch envs[0] {
+      case .navigation: self = .navigation(try envs.map { guard case .navigation(let e) = $0 else { throw mixed }; return e })
+      case .tabular: self = .tabular(try envs.map { guard case .tabular(let e) = $0 else { throw mixed }; return e })
+      case .user: self = .user(try envs.map { guard case .user(let e) = $0 else { throw mixed }; return e })
+      }
+    }
+
+    var features: [[Double]] {
+      switch self {
+      case .navigation(let t): return t.map(\.features)
+      case .tabular(let t): return t.map(\.features)
+      case .user(let t): return t.map(\.features)
+      }
+    }
+  }
+
   static func rewardForm(_ s: String, _ c: NativeCall) throws -> Navigation2D.RewardForm {
     guard let r = Navigation2D.RewardForm(rawValue: s) else { throw c.error("reward must be \"distance\" or \"squared_distance\", got \(quote(s))") }
     return r
