@@ -129,8 +129,9 @@ public func gradients(of output: Tensor, wrt inputs: [Tensor], seed: Tensor? = n
     let inGrads = try fn.vjp(ctx)
     for (j, c) in children.enumerated() where needs[j] {
       guard let gj = inGrads[j] else { continue }
-      precondition(gj.shape == fn.inputs[j].shape,
-                   "VJP of \(fn.op) returned shape \(gj.shape) for input \(fn.inputs[j].shape)")
+      guard gj.shape == fn.inputs[j].shape else {
+        throw TensorError(.shapeMismatch, "gradients", "the derivative rule of \(fn.op) returned shape \(gj.shape) for an input of shape \(fn.inputs[j].shape)")
+      }
       if let acc = grads[c] {
         grads[c] = try acc + gj
       } else {

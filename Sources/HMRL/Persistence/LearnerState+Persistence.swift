@@ -50,15 +50,13 @@ extension LearnerState {
     let parameters = try ParameterList(theta)
     var adam: AdamState?
     if let stepText = meta["adam_step"] {
-      guard let step = Int(stepText), step >= 0, first.count == theta.count, second.count == theta.count,
-            let m = try? theta.map({ p -> Tensor in
-              guard let t = first[p.0], t.shape == p.1.shape else { throw RLError(.invalidArgument, op, "") }
-              return t
-            }),
-            let v = try? theta.map({ p -> Tensor in
-              guard let t = second[p.0], t.shape == p.1.shape else { throw RLError(.invalidArgument, op, "") }
-              return t
-            }) else {
+      // One moment per parameter, under its name and with its shape.
+      let matching = { (moments: [String: Tensor]) -> [Tensor]? in
+        guard moments.count == theta.count else { return nil }
+        let list = theta.compactMap { p in moments[p.0].flatMap { $0.shape == p.1.shape ? $0 : nil } }
+        return list.count == theta.count ? list : nil
+      }
+      guard let step = Int(stepText), step >= 0, let m = matching(first), let v = matching(second) else {
         throw RLError(.invalidArgument, op, "\(path): Adam's moments do not match the parameters (names and shapes) or its step is invalid")
       }
       adam = AdamState(stepCount: step, first: m, second: v)
