@@ -127,7 +127,7 @@ enum HindsightPrimitives {
       return vm.heap.makeMap([
         ("buffer", vm.heap.makeObject(bufferBox)), ("siamese", vm.heap.makeObject(siameseBox)),
         ("log", vm.heap.makeList(result.records.map { record($0, vm) })),
-        ("divergences", SiamesePrimitives.matrix(result.divergences, vm)),
+        ("divergences", RLValues.matrix(result.divergences, vm)),
         ("pairs", SiamesePrimitives.pairRecords(result.pairs, vm)),
         ("held_out", vm.heap.makeList(result.heldOutTasks.map { Value($0) })),
         ("adapted", vm.heap.makeList(result.adaptedParameters.map { ParameterRecords.record($0, vm) })),
@@ -160,7 +160,7 @@ enum HindsightPrimitives {
         try taskPairDivergences(policy: p, parameters: thetas, batches: batches, rule: rule, statesPerTask: c.int(4),
                                 sampledStates: c.int(5), stream: RandomStream(seed: seed, stream: [(1 << 32) + 6]))
       }
-      return SiamesePrimitives.matrix(d, c.vm)
+      return RLValues.matrix(d, c.vm)
     },
   ]
 }

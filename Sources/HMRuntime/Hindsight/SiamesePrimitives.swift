@@ -68,21 +68,6 @@ enum SiamesePrimitives {
                      ("loss", Value(d.loss)), ("positive_rate", Value(d.positiveRate))])
   }
 
-  static func matrix(_ m: [[Double]], _ vm: VM) -> Value {
-    vm.heap.makeList(m.map { row in vm.heap.makeList(row.map { Value($0) }) })
-  }
-
-  static func numbers(_ v: Value, _ c: NativeCall, _ what: String) throws -> [[Double]] {
-    guard v.tag == .list else { throw c.error("\(what) must be a list of lists of numbers") }
-    return try v.listObject.items.map { row in
-      guard row.tag == .list else { throw c.error("\(what) must be a list of lists of numbers") }
-      return try row.listObject.items.map { x in
-        guard x.isNumber else { throw c.error("\(what) must hold numbers") }
-        return x.number
-      }
-    }
-  }
-
   static let example = "let f = siamese(2, hidden: [16], embedding: 8)\nlet goals = [[0.1, 0.1], [0.15, 0.1], [0.9, 0.8], [0.85, 0.9]]\nlet pairs = [[0, 1, true], [2, 3, true], [0, 2, false], [1, 3, false]]"
 
   static func sizes(_ v: Value, _ c: NativeCall, _ name: String) throws -> [Int] {
@@ -138,7 +123,7 @@ enum SiamesePrimitives {
               returns: "an N×N list of lists", category: "hindsight",
               doc: "f_φ for every pair of tasks (each task embedded once).",
               example: example + "\nprint(len(f.matrix(goals)))") { c in
-      matrix(try box(c).network.similarityMatrix(try descriptions(c[0], c)), c.vm)
+      RLValues.matrix(try box(c).network.similarityMatrix(try descriptions(c[0], c)), c.vm)
     },
     Primitive("evaluate", on: .object("siamese"), [ParameterSpec("tasks", .list), ParameterSpec("pairs", .list)],
               returns: "{count, accuracy, auc, loss, positive_rate}", category: "hindsight",
@@ -180,7 +165,7 @@ enum SiamesePrimitives {
               returns: "a list of {first, second, similar} for i < j", category: "hindsight",
               doc: "Labels every pair of tasks (Algorithm 1, lines 11–15): similar when their divergence is below ε. Give ε, or a quantile so that both labels occur.",
               example: "let d = [[0, 1, 4], [1, 0, 3], [4, 3, 0]]\nprint(task_pairs(d, epsilon: 2))") { c in
-      let d = try numbers(c[0], c, "divergences")
+      let d = try RLValues.matrix(c[0], c, "divergences")
       guard d.allSatisfy({ $0.count == d.count }) else { throw c.error("divergences must be a square matrix") }
       let eps: Double
       switch (c.isGiven(1), c.isGiven(2)) {
