@@ -68,7 +68,7 @@ public final class Interpreter {
     vm.context = state
     if let output { vm.output = output }
     vm.bundledModule = { BundledStdlib.modules[$0] }
-    vm.searchPath = (ProcessInfo.processInfo.environment["HMAML_PATH"] ?? "")
+    vm.searchPath = (getenv("HMAML_PATH").map { String(cString: $0) } ?? "")
       .split(separator: ":").map(String.init).filter { !$0.isEmpty }
     registry.install(into: vm)
     Interpreter.loadPrelude(into: vm)
@@ -219,7 +219,7 @@ public final class Interpreter {
     }
     let partial = String(prefix.reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" }.reversed())
     var names = Set(Keyword.allCases.map(\.rawValue))
-    names.formUnion(main.definedNames)
+    names.formUnion(main.visibleNames)
     return names.filter { $0.hasPrefix(partial) }.sorted()
   }
 

@@ -32,7 +32,7 @@ extension StringProtocol {
 enum PathText {
   static func expandingTilde(_ path: String) -> String {
     guard path.hasPrefix("~") else { return path }
-    let home = ProcessInfo.processInfo.environment["HOME"] ?? ""
+    let home = ProcessEnvironment.value("HOME") ?? ""
     return home + path.dropFirst()
   }
   static func appending(_ directory: String, _ name: String) -> String {

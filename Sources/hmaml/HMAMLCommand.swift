@@ -69,7 +69,7 @@ struct HMAMLCommand: ParsableCommand {
       }
     }
     do {
-      return try invocation.execute(environment: ProcessInfo.processInfo.environment)
+      return try invocation.execute(environment: ProcessEnvironment.current())
     } catch let error as CLIError {
       writeToStandardError("hmaml: \(error)\n")
       return error.exitCode

@@ -40,6 +40,11 @@ struct Invocation: Equatable {
     self.scriptArguments = scriptArguments
   }
 
+  /// Sessions deliberately never released: `main` exits right after `execute`, and tearing an
+  /// interpreter's heap down object by object cost 12% of a string-heavy script (callgrind on
+  /// scripts/benchmarks/interp/map.hm), work the kernel does at once when the process ends.
+  nonisolated(unsafe) private static var keptUntilExit: [AnyObject] = []
+
   /// The language behind the front end: HMRuntime's interpreter.
   static func makeSession(environment: [String: String]) throws -> LanguageSession {
     InterpreterSession()
@@ -53,6 +58,7 @@ struct Invocation: Equatable {
       throw CLIError.usage("unknown option '\(unknown)' (see hmaml --help)")
     }
     let session = try Invocation.makeSession(environment: environment)
+    Invocation.keptUntilExit.append(session)
     try InterruptSignal.install()
     let evaluator = try EvaluationThread()
     if let seed { session.setSeed(seed) }

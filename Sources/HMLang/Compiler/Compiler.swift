@@ -252,7 +252,7 @@ final class Compiler {
 
   /// The closest known name, by edit distance.
   func suggestion(for name: String) -> String? {
-    var candidates = Set(module.definedNames).union(declaredGlobals.keys)
+    var candidates = Set(module.visibleNames).union(declaredGlobals.keys)
     var f: FunctionState? = fs
     while let s = f { s.locals.forEach { candidates.insert($0.name) }; f = s.parent }
     var best: (String, Int)?

@@ -81,18 +81,30 @@ public final class Module {
   var constantSlots = Set<Int>()
   /// Functions compiled for this module keep it alive through their prototypes' `unowned` link.
   var protos: [FunctionProto] = []
+  /// The VM's builtins, bound into this module's slots on first reference (as constants:
+  /// rebind them with `let`).
+  let builtins: BuiltinTable
 
-  init(name: String, directory: String?) {
-    self.name = name; self.directory = directory
+  init(name: String, directory: String?, builtins: BuiltinTable) {
+    self.name = name; self.directory = directory; self.builtins = builtins
     capacity = 64
     globals = .allocate(capacity: capacity)
     globals.initialize(repeating: .absent, count: capacity)
   }
   deinit { globals.deallocate() }
 
-  /// The slot of a global, created (unset) when new.
+  /// The slot of a global, created when new: unset, or bound to the builtin of that name.
   func slot(for name: String) -> Int {
     if let s = names[name] { return s }
+    let s = newSlot(name)
+    if let builtin = builtins[name] {
+      globals[s] = builtin
+      constantSlots.insert(s)
+    }
+    return s
+  }
+
+  private func newSlot(_ name: String) -> Int {
     let s = slotNames.count
     if s == capacity {
       let bigger = UnsafeMutablePointer<Value>.allocate(capacity: capacity * 2)
@@ -108,14 +120,18 @@ public final class Module {
   }
 
   public func value(of name: String) -> Value? {
-    guard let s = names[name], !globals[s].isAbsent else { return nil }
-    return globals[s]
+    guard let s = names[name] else { return builtins[name] }
+    return globals[s].isAbsent ? nil : globals[s]
   }
 
   func isDefined(_ name: String) -> Bool { value(of: name) != nil }
 
-  /// Defined globals in definition order.
+  /// Globals with a slot here — this module's definitions and the builtins its code names —
+  /// in the order their slots were made.
   public var definedNames: [String] { slotNames.filter { isDefined($0) } }
+
+  /// Every name code here can use: `definedNames` and the builtins not referred to yet.
+  public var visibleNames: [String] { definedNames + builtins.names.filter { names[$0] == nil } }
 
   public func define(_ name: String, _ value: Value) {
     // The slot first: creating it may reallocate `globals`.

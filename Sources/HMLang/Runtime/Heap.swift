@@ -11,7 +11,8 @@ public final class Heap {
   private var threshold = 50_000
   /// Set when enough has been allocated; the VM collects at its next safepoint.
   var collectionRequested = false
-  private var gray: [HeapObject] = []
+  /// Marked objects whose references are not traced yet (unretained: every one is in `objects`).
+  private var gray: [Unmanaged<HeapObject>] = []
   private var epoch = 0
   public private(set) var collections = 0
 
@@ -41,22 +42,28 @@ public final class Heap {
   /// caches when a collection frees in bulk). Each holds the +1 the heap list held.
   private var freeStrings: [Unmanaged<StringObject>] = []
 
-  @inline(__always) private func recycled() -> StringObject? {
-    guard let u = freeStrings.popLast() else { return nil }
+  /// A recycled string object if there is one, else `fresh()`, registered; no reference
+  /// counting on the way (the heap list's +1 is the only reference the heap holds).
+  @inline(__always) private func stringObject(fresh: () -> StringObject) -> Unmanaged<StringObject> {
+    let u = freeStrings.popLast() ?? Unmanaged.passRetained(fresh())
     objects.append(Unmanaged<HeapObject>.fromOpaque(u.toOpaque()))
     allocationsSinceCollection += 1
     if allocationsSinceCollection >= threshold { collectionRequested = true }
-    return u.takeUnretainedValue()
+    return u
   }
 
-  func string(inline words: (UInt64, UInt64, UInt64), count: Int) -> StringObject {
-    if let s = recycled() { s.reuse(inline: words, count: count); return s }
-    return register(StringObject(inline: words, count: count))
+  func string(inline words: (UInt64, UInt64, UInt64), count: Int) -> Value {
+    var reused = true
+    let u = stringObject { reused = false; return StringObject(inline: words, count: count) }
+    if reused { u._withUnsafeGuaranteedRef { $0.reuse(inline: words, count: count) } }
+    return Value(bits: UInt64(UInt(bitPattern: u.toOpaque())), tag: .string)
   }
 
-  func string(buffer: StringBuffer, count: Int) -> StringObject {
-    if let s = recycled() { s.reuse(buffer: buffer, count: count); return s }
-    return register(StringObject(buffer: buffer, count: count))
+  func string(buffer: StringBuffer, count: Int) -> Value {
+    var reused = true
+    let u = stringObject { reused = false; return StringObject(buffer: buffer, count: count) }
+    if reused { u._withUnsafeGuaranteedRef { $0.reuse(buffer: buffer, count: count) } }
+    return Value(bits: UInt64(UInt(bitPattern: u.toOpaque())), tag: .string)
   }
 
   /// The decimal text of an int, written straight into the string (no intermediate String).
@@ -77,11 +84,11 @@ public final class Heap {
   }
   func makeString(_ o: StringObject) -> Value { Value(register(o), .string) }
   public func makeString(bytes: UnsafeBufferPointer<UInt8>) -> Value {
-    if let words = StringObject.inlineWords(bytes) { return Value(string(inline: words, count: bytes.count), .string) }
+    if let words = StringObject.inlineWords(bytes) { return string(inline: words, count: bytes.count) }
     let buffer = StringBuffer(capacity: bytes.count)
     if let base = bytes.baseAddress { buffer.bytes.initialize(from: base, count: bytes.count) }
     buffer.header.pointee.used = bytes.count
-    return Value(string(buffer: buffer, count: bytes.count), .string)
+    return string(buffer: buffer, count: bytes.count)
   }
   /// A string shared by every use of the same text (compile-time constants, field names).
   public func intern(_ s: String) -> Value {
@@ -109,13 +116,15 @@ public final class Heap {
 
   @inline(__always) func mark(_ v: Value) {
     guard v.tag.rawValue >= Value.Tag.string.rawValue else { return }
-    markObject(v.object(HeapObject.self))
+    // Strings reference nothing: marked without a trip through the gray list.
+    if v.tag == .string { v.borrow(HeapObject.self) { $0.marked = true }; return }
+    v.borrow(HeapObject.self) { markObject($0) }
   }
 
   func markObject(_ o: HeapObject) {
     if o.marked { return }
     o.marked = true
-    gray.append(o)
+    gray.append(Unmanaged.passUnretained(o))
   }
 
   func markProto(_ p: FunctionProto) {
@@ -129,7 +138,7 @@ public final class Heap {
   func collect(markRoots: (Heap) -> Void) {
     epoch &+= 1
     markRoots(self)
-    while let o = gray.popLast() { o.trace(self) }
+    while let o = gray.popLast() { o._withUnsafeGuaranteedRef { $0.trace(self) } }
     interned = interned.filter { $0.value.marked }
     // Compact in place (a fresh array per sweep was a large allocation that made glibc
     // consolidate its free lists every collection).

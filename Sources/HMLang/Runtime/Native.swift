@@ -75,7 +75,9 @@ public struct Signature: Sendable {
 /// The arguments of one native call, resolved against the signature (defaults filled in, kinds
 /// checked) — and the VM, to allocate values or call back into hm.
 public struct NativeCall {
-  public let vm: VM
+  // Unretained: the VM outlives every call it makes, and so does the function being called (it
+  // is in a register or the method table). Retaining both cost two atomic pairs per call.
+  public unowned(unsafe) let vm: VM
   /// The receiver of a method call (`xs` in `xs.append(1)`), else `.absent`.
   public let receiver: Value
   /// One value per declared parameter, in declaration order (defaults filled in). Valid only
@@ -84,7 +86,7 @@ public struct NativeCall {
   public let argumentCount: Int
   /// Extra positional arguments when the signature is variadic.
   public let rest: [Value]
-  public let function: NativeFunction
+  public unowned(unsafe) let function: NativeFunction
 
   public var arguments: [Value] { Array(UnsafeBufferPointer(start: argumentsPointer, count: argumentCount)) }
   public subscript(_ i: Int) -> Value { argumentsPointer[i] }

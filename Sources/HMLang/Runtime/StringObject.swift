@@ -181,7 +181,7 @@ public final class StringObject: HeapObject {
   }
 
   /// `self + other`, appending in place into this buffer when possible.
-  func concatenated(_ other: StringObject, heap: Heap) -> StringObject {
+  func concatenated(_ other: StringObject, heap: Heap) -> Value {
     let total = count + other.count
     if total <= StringObject.inlineCapacity {
       var words: (UInt64, UInt64, UInt64) = (0, 0, 0)

@@ -55,7 +55,8 @@ extension VM {
       }
       return heap.makeString(String(chars[try normalise(index, count: chars.count, of: "string")]))
     case .map:
-      if let v = try container.mapObject.get(index) { return v }
+      let h = try hashKey(index)
+      if let v = container.borrow(MapObject.self, { $0.value(for: index, hash: h) }) { return v }
       throw RuntimeError("key \(repr(index)) not found in the record",
                          notes: ["use .get(key, default) for a value that may be missing"])
     case .range:
@@ -85,7 +86,8 @@ extension VM {
       let l = container.listObject
       l.items[try normalise(index, count: l.items.count, of: "list")] = value
     case .map:
-      try container.mapObject.set(index, value)
+      let h = try hashKey(index)
+      container.borrow(MapObject.self) { $0.set(index, value, hash: h) }
     case .object:
       try setIndexN(container, [index], value)
     case .string:
@@ -150,25 +152,38 @@ extension VM {
   }
 
   func lookupMethod(_ receiver: Value, _ name: StringObject) throws(RuntimeError) -> NativeFunction {
+    try method(of: receiver, named: Value(name, .string)).takeUnretainedValue()
+  }
+
+  /// The method `name` (a string value) of `receiver`, unretained: it lives in the method tables.
+  @inline(__always)
+  func method(of receiver: Value, named name: Value) throws(RuntimeError) -> Unmanaged<NativeFunction> {
     // Method names are interned constants that live as long as their functions: a
     // direct-mapped cache keyed by (kind, name identity) avoids hashing the name.
-    let nameBits = UInt64(UInt(bitPattern: Unmanaged.passUnretained(name).toOpaque()))
-    let slot = Int(truncatingIfNeeded: (nameBits >> 4) ^ UInt64(receiver.tag.rawValue) &* 0x9e37) & (VM.methodCacheSize - 1)
     if receiver.tag != .object {
-      let e = methodCache[slot]
-      if e.name == nameBits && e.tag == receiver.tag.rawValue, let f = e.function { return f.takeUnretainedValue() }
+      let e = methodCache[methodCacheSlot(receiver, name)]
+      if e.name == name.bits && e.tag == receiver.tag.rawValue, let f = e.function { return f }
     }
+    return Unmanaged.passUnretained(try resolveMethod(receiver, name.stringObject))
+  }
+
+  @inline(__always) private func methodCacheSlot(_ receiver: Value, _ name: Value) -> Int {
+    Int(truncatingIfNeeded: (name.bits >> 4) ^ UInt64(receiver.tag.rawValue) &* 0x9e37) & (VM.methodCacheSize - 1)
+  }
+
+  /// The method tables' answer, cached for kinds other than native objects.
+  private func resolveMethod(_ receiver: Value, _ name: StringObject) throws(RuntimeError) -> NativeFunction {
     let n = name.string
     if receiver.tag != .object, let m = methods[receiver.tag]?[n] {
-      methodCache[slot] = MethodCacheEntry(tag: receiver.tag.rawValue, name: nameBits, function: Unmanaged.passUnretained(m))
+      let key = Value(name, .string)
+      methodCache[methodCacheSlot(receiver, key)] = MethodCacheEntry(tag: receiver.tag.rawValue, name: key.bits,
+                                                                    function: Unmanaged.passUnretained(m))
       return m
     }
     if receiver.tag == .object {
       let type = receiver.nativeObject.payload.typeName
       if let m = objectMethods[type]?[n] { return m }
       if let p = objectProperties[type]?[n] { return p }
-    } else if let m = methods[receiver.tag]?[n] {
-      return m
     }
     if receiver.tag == .map {
       throw RuntimeError("the record has no field or method '\(n)'", notes: memberNotes(receiver, n))

@@ -82,7 +82,7 @@ extension VM {
     }
     switch (op, x.tag, y.tag) {
     case (.add, .string, .string):
-      return Value(x.stringObject.concatenated(y.stringObject, heap: heap), .string)
+      return x.borrow(StringObject.self) { xs in y.borrow(StringObject.self) { xs.concatenated($0, heap: heap) } }
     case (.add, .list, .list):
       return heap.makeList(x.listObject.items + y.listObject.items)
     case (.multiply, .list, .int), (.multiply, .int, .list):

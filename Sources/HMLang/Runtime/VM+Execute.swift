@@ -63,7 +63,7 @@ extension VM {
             R[a] = Value(r)
           } else if x.tag == .float && y.tag == .float { R[a] = Value(x.float + y.float) }
           else if x.tag == .string && y.tag == .string {
-            R[a] = Value(x.stringObject.concatenated(y.stringObject, heap: heap), .string)
+            R[a] = x.borrow(StringObject.self) { xs in y.borrow(StringObject.self) { xs.concatenated($0, heap: heap) } }
           } else { R[a] = try arithmetic(.add, x, y) }
         case .subtract:
           let x = R[Instruction.b(i)], y = R[Instruction.c(i)]
@@ -234,19 +234,20 @@ extension VM {
           frames[frameCount - 1].pc = pc
           if op == .invoke || op == .invokeNamed {
             let receiver = R[a]
-            var methodName: StringObject
+            var methodName: Value  // an interned string constant
             if op == .invokeNamed {
               let spec = K[Instruction.c(i)].listObject
-              methodName = spec.items[0].stringObject
+              methodName = spec.items[0]
               names = ListObject(Array(spec.items.dropFirst()))
             } else {
-              methodName = K[Instruction.c(i)].stringObject
+              methodName = K[Instruction.c(i)]
             }
-            if receiver.tag == .map, let field = receiver.mapObject.get(methodName) {
+            if receiver.tag == .map,
+               let field = receiver.borrow(MapObject.self, { m in methodName.borrow(StringObject.self) { m.get($0) } }) {
               // A record field holding a function: call it without a receiver.
               R[a] = field
             } else {
-              let method = try lookupMethod(receiver, methodName)
+              let method = try self.method(of: receiver, named: methodName)
               R[a] = try callNative(method, receiver: receiver, arguments: R + a + 1, count: count, names: names)
               if interrupt.pointee != 0 || heap.collectionRequested { try safepoint() }
               continue
@@ -264,7 +265,7 @@ extension VM {
             R = stack + frame.base; pc = 0
             if interrupt.pointee != 0 || heap.collectionRequested { try safepoint() }
           } else if f.tag == .native {
-            R[callee] = try callNative(f.nativeFunction, receiver: .absent, arguments: R + callee + 1, count: count, names: names)
+            R[callee] = try callNative(f.unmanaged(NativeFunction.self), receiver: .absent, arguments: R + callee + 1, count: count, names: names)
             if interrupt.pointee != 0 || heap.collectionRequested { try safepoint() }
           } else {
             callee = 0

@@ -54,7 +54,7 @@ extension VM {
       _ = try call(Value(closure, .closure), [])
     }
     let exports = MapObject()
-    for name in module.definedNames where !isBuiltin(name) || module.value(of: name)?.bits != builtins.first(where: { $0.name == name })?.value.bits {
+    for name in module.definedNames where !isBuiltin(name) || module.value(of: name)?.bits != builtins[name]?.bits {
       if let v = module.value(of: name) { try exports.set(heap.intern(name), v) }
     }
     let record = heap.makeMap(exports)

@@ -2,6 +2,19 @@
 /// defaults filled in, kinds checked — so every native gets well-formed arguments and every
 /// misuse gets one clear message naming the function and the parameter.
 extension VM {
+  /// `callNative` on an unretained function (in a register or a method table, so alive).
+  @inline(__always)
+  func callNative(_ f: Unmanaged<NativeFunction>, receiver: Value, arguments args: UnsafeMutablePointer<Value>,
+                  count: Int, names: ListObject?) throws(RuntimeError) -> Value {
+    try f._withUnsafeGuaranteedRef { f -> Result<Value, RuntimeError> in
+      do throws(RuntimeError) {
+        return .success(try callNative(f, receiver: receiver, arguments: args, count: count, names: names))
+      } catch {
+        return .failure(error)
+      }
+    }.get()
+  }
+
   func callNative(_ f: NativeFunction, receiver: Value, arguments args: UnsafeMutablePointer<Value>,
                   count: Int, names: ListObject?) throws(RuntimeError) -> Value {
     let params = f.signature.parameters

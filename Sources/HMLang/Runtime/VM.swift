@@ -50,8 +50,7 @@ public final class VM {
   }
 
   /// Globals every module starts with (natives and the prelude).
-  public private(set) var builtins: [(name: String, value: Value)] = []
-  var builtinNames = Set<String>()
+  let builtins = BuiltinTable()
   /// Methods of built-in kinds, by tag, then name.
   var methods: [Value.Tag: [String: NativeFunction]] = [:]
   /// Methods and properties of native object types, by type name, then name.
@@ -103,25 +102,25 @@ public final class VM {
 
   // MARK: Modules and builtins
 
-  /// A new module with the builtins bound (as constants: rebind them with `let`).
+  /// A new module that sees the builtins (as constants: rebind them with `let`).
   public func makeModule(name: String, directory: String?) -> Module {
-    let m = Module(name: name, directory: directory)
-    for (n, v) in builtins { m.define(n, v); m.constantSlots.insert(m.slot(for: n)) }
+    let m = Module(name: name, directory: directory, builtins: builtins)
     modules.append(m)
     return m
   }
 
-  /// Adds a global visible in every module created afterwards (and in existing ones).
+  /// Adds a global visible in every module created afterwards, and in existing ones (where it
+  /// replaces a global of the same name).
   public func defineBuiltin(_ name: String, _ value: Value) {
-    if let i = builtins.firstIndex(where: { $0.name == name }) { builtins[i].value = value }
-    else { builtins.append((name, value)) }
-    builtinNames.insert(name)
-    for m in modules where !m.isDefined(name) || builtinNames.contains(name) {
-      m.define(name, value); m.constantSlots.insert(m.slot(for: name))
+    builtins.define(name, value)
+    for m in modules {
+      guard let s = m.names[name] else { continue }
+      m.globals[s] = value
+      m.constantSlots.insert(s)
     }
   }
 
-  public func isBuiltin(_ name: String) -> Bool { builtinNames.contains(name) }
+  public func isBuiltin(_ name: String) -> Bool { builtins.contains(name) }
 
   /// Registers a method of a built-in kind (`list`, `string`, `record`, `range`, `int`, `float`).
   public func defineMethod(_ f: NativeFunction, on kind: Value.Tag) {
@@ -286,7 +285,7 @@ public final class VM {
       for f in 0..<frameCount { h.markObject(frames[f].closure.takeUnretainedValue()) }
       for u in openUpvalues { h.markObject(u) }
       for v in extraRoots { h.mark(v) }
-      for (_, v) in builtins { h.mark(v) }
+      builtins.forEachValue { h.mark($0) }
       for m in modules {
         for s in 0..<m.slotNames.count { h.mark(m.globals[s]) }
         for p in m.protos { h.markProto(p) }

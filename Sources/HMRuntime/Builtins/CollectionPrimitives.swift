@@ -3,13 +3,13 @@ enum CollectionPrimitives {
   static func list(_ name: String, _ params: [ParameterSpec] = [], returns: String = "", doc: String, example: String,
                    _ body: @escaping (NativeCall, ListObject) throws -> Value) -> Primitive {
     Primitive(name, on: .kind(.list), params, returns: returns, category: "lists", doc: doc, example: example) { call in
-      try body(call, call.receiver.listObject)
+      try call.receiver.borrow(ListObject.self) { try body(call, $0) }
     }
   }
   static func record(_ name: String, _ params: [ParameterSpec] = [], returns: String = "", doc: String, example: String,
                      _ body: @escaping (NativeCall, MapObject) throws -> Value) -> Primitive {
     Primitive(name, on: .kind(.map), params, returns: returns, category: "records", doc: doc, example: example) { call in
-      try body(call, call.receiver.mapObject)
+      try call.receiver.borrow(MapObject.self) { try body(call, $0) }
     }
   }
 

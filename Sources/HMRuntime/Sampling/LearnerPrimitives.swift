@@ -59,7 +59,7 @@ enum LearnerPrimitives {
       switch v.tag {
       case .map:
         let m = v.mapObject
-        for (key, value) in zip(m.keys, m.values) { try m.set(key, try restore(value)) }
+        for (key, value) in m.entries { try m.set(key, try restore(value)) }
         return v
       case .string:
         switch v.string {
