@@ -71,18 +71,31 @@ public final class Interpreter {
     vm.searchPath = (getenv("HMAML_PATH").map { String(cString: $0) } ?? "")
       .split(separator: ":").map(String.init).filter { !$0.isEmpty }
     registry.install(into: vm)
-    Interpreter.loadPrelude(into: vm)
+    // Compiled when code first names one of its functions: a fifth of `hmaml -e 1` otherwise.
+    vm.defineBuiltinsLater(BundledStdlib.preludeNames) { [weak vm] in
+      vm.flatMap(Interpreter.loadPrelude) != nil
+    }
     main = vm.makeModule(name: "main", directory: scriptDirectory)
   }
 
-  static func loadPrelude(into vm: VM) {
-    guard let text = BundledStdlib.modules["prelude"] else { return }
+  /// Compiles and runs stdlib/prelude.hm and makes its globals builtins; their names, or nil if
+  /// it failed.
+  static func loadPrelude(into vm: VM) -> [String]? {
+    guard let text = BundledStdlib.modules["prelude"] else { return nil }
     let module = vm.makeModule(name: "prelude", directory: nil)
     let source = Source(name: "<stdlib>/prelude.hm", text: text)
-    guard case .success = vm.evaluate(source, module: module) else { return }
-    for name in module.definedNames where !vm.isBuiltin(name) {
+    // It may run in the middle of compiling a script that names `map`: no collection then.
+    let loaded = vm.withCollectionPaused { () -> Bool in
+      guard case .success(let closure) = vm.compile(source, module: module) else { return false }
+      do { _ = try vm.run(closure, arguments: []) } catch { return false }
+      return true
+    }
+    guard loaded else { return nil }
+    let names = module.definedNames.filter { !vm.isBuiltin($0) }
+    for name in names {
       if let v = module.value(of: name) { vm.defineBuiltin(name, v) }
     }
+    return names
   }
 
   public var seed: UInt64 {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HMRuntime
+import HMLang
 import HMTestSupport
 
 /// Files generated from a single declaration must be current (scripts/generate rewrites them;
@@ -26,6 +27,14 @@ struct GeneratedFilesTests {
       let bundled = BundledStdlib.modules[String(f.dropLast(3))] ?? ""
       #expect(bundled + "\n" == text || bundled == text, "\(f) is stale in BundledStdlib.swift: run scripts/generate")
     }
+  }
+
+  /// The names promised before the prelude is compiled are exactly the ones it defines.
+  @Test func preludeNamesAreThePreludesGlobals() throws {
+    let vm = VM()
+    Registry.standard().install(into: vm)
+    let defined = try #require(Interpreter.loadPrelude(into: vm))
+    #expect(defined == BundledStdlib.preludeNames, "run scripts/generate")
   }
 
   @Test func everyPrimitiveHasDocAndARunningExample() throws {

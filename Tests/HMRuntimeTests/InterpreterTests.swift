@@ -24,6 +24,20 @@ struct InterpreterTests {
     #expect(try hm.evaluate("kept + 1") == .int(6))
   }
 
+  /// The prelude is compiled when code first names one of its functions (not at start-up); a
+  /// global of the same name defined first still shadows it, and the rest of it works.
+  @Test func preludeLoadsOnFirstUse() throws {
+    let hm = Interpreter(output: { _ in })
+    try hm.evaluate("var count = 2\ncount += 1")
+    #expect(try hm.evaluate("count") == .int(3))
+    #expect(try hm.evaluate("sum(map([1, 2], fn(x) { x * count }))") == .int(9))
+    #expect(hm.completions(for: "gro").contains("group_by"))
+    // Inside a function compiled before the prelude, and from an imported-style fresh module.
+    let other = Interpreter(output: { _ in })
+    try other.evaluate("fn f(xs) { reversed(xs) }")
+    #expect(try other.evaluate("f([1, 2])") == .list([.int(2), .int(1)]))
+  }
+
   @Test func definedNativesAreCallable() throws {
     var output = ""
     let hm = Interpreter(output: { output += $0 })

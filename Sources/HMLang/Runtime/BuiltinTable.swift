@@ -3,18 +3,46 @@
 ///
 /// Modules share the one table and bind a builtin into a slot of their own when code first
 /// names it (`Module.slot(for:)`), so a new module costs nothing per builtin: copying ~300 of
-/// them into every module was a sixth of `hmaml -e 1` (callgrind).
+/// them into every module was a sixth of `hmaml -e 1` (callgrind). Names can also be promised
+/// before they exist (`defineLater`): the prelude is compiled when code first names one of its
+/// functions, not at every start.
 final class BuiltinTable {
-  private(set) var names: [String] = []
+  private var definedInOrder: [String] = []
   private var values: [String: Value] = [:]
+  /// Names that `loader` defines when one of them is first looked up.
+  private var promised: [String] = []
+  private var loader: (() -> Bool)?
 
-  subscript(name: String) -> Value? { values[name] }
+  /// Every name, defined or promised.
+  var names: [String] { definedInOrder + promised.filter { values[$0] == nil } }
 
-  func contains(_ name: String) -> Bool { values[name] != nil }
+  /// The value of `name`, running the loader first when the name is promised.
+  subscript(name: String) -> Value? {
+    if let v = values[name] { return v }
+    guard loader != nil, promised.contains(name) else { return nil }
+    load()
+    return values[name]
+  }
+
+  func contains(_ name: String) -> Bool { values[name] != nil || (loader != nil && promised.contains(name)) }
 
   /// Defines or redefines `name`.
   func define(_ name: String, _ value: Value) {
-    if values.updateValue(value, forKey: name) == nil { names.append(name) }
+    if values.updateValue(value, forKey: name) == nil { definedInOrder.append(name) }
+  }
+
+  /// Promises `names`, which `load` defines (returning false when it failed, to be retried at
+  /// the next lookup).
+  func defineLater(_ names: [String], by load: @escaping () -> Bool) {
+    promised = names
+    loader = load
+  }
+
+  private func load() {
+    guard let run = loader else { return }
+    // Withdrawn while it runs: the loaded code's own names are its globals, not these.
+    loader = nil
+    if !run() { loader = run }
   }
 
   /// Every builtin value (garbage-collection roots).

@@ -128,7 +128,7 @@ extension VM {
       throw RuntimeError("\(object.typeNameWithArticle) has no property '\(name.string)'",
                          notes: memberNotes(object, name.string))
     default:
-      if methods[object.tag]?[name.string] != nil {
+      if methods[object.tag][name.string] != nil {
         throw RuntimeError("'\(name.string)' is a method of \(object.typeName): call it, as in x.\(name.string)()")
       }
       throw RuntimeError("\(object.typeNameWithArticle) has no field '\(name.string)'")
@@ -174,8 +174,9 @@ extension VM {
   /// The method tables' answer, cached for kinds other than native objects.
   private func resolveMethod(_ receiver: Value, _ name: StringObject) throws(RuntimeError) -> NativeFunction {
     let n = name.string
-    if receiver.tag != .object, let m = methods[receiver.tag]?[n] {
+    if receiver.tag != .object, let m = methods[receiver.tag][n] {
       let key = Value(name, .string)
+      methodCacheInUse = true
       methodCache[methodCacheSlot(receiver, key)] = MethodCacheEntry(tag: receiver.tag.rawValue, name: key.bits,
                                                                     function: Unmanaged.passUnretained(m))
       return m

@@ -52,7 +52,7 @@ public final class VM {
   /// Globals every module starts with (natives and the prelude).
   let builtins = BuiltinTable()
   /// Methods of built-in kinds, by tag, then name.
-  var methods: [Value.Tag: [String: NativeFunction]] = [:]
+  var methods = MethodTables()
   /// Methods and properties of native object types, by type name, then name.
   var objectMethods: [String: [String: NativeFunction]] = [:]
   var objectProperties: [String: [String: NativeFunction]] = [:]
@@ -64,6 +64,10 @@ public final class VM {
     p.initialize(repeating: MethodCacheEntry(), count: VM.methodCacheSize)
     return p
   }()
+  /// Whether `methodCache` holds any entry (installing ~300 methods at start-up reset it each time).
+  var methodCacheInUse = false
+  /// Nesting depth of `withCollectionPaused`.
+  var collectionPauses = 0
   /// Operators, indexing and iteration on native objects (tensors…), provided by the runtime.
   public var objectHooks = ObjectHooks()
 
@@ -120,12 +124,21 @@ public final class VM {
     }
   }
 
+  /// Promises builtins `names` that `load` defines (with `defineBuiltin`) when code first names
+  /// one of them; `load` returns false when it failed, to be run again at the next use.
+  public func defineBuiltinsLater(_ names: [String], load: @escaping () -> Bool) {
+    builtins.defineLater(names, by: load)
+  }
+
   public func isBuiltin(_ name: String) -> Bool { builtins.contains(name) }
 
   /// Registers a method of a built-in kind (`list`, `string`, `record`, `range`, `int`, `float`).
   public func defineMethod(_ f: NativeFunction, on kind: Value.Tag) {
-    methods[kind, default: [:]][f.name] = f
-    methodCache.update(repeating: MethodCacheEntry(), count: VM.methodCacheSize)
+    methods[kind][f.name] = f
+    if methodCacheInUse {
+      methodCache.update(repeating: MethodCacheEntry(), count: VM.methodCacheSize)
+      methodCacheInUse = false
+    }
     _ = heap.makeNative(f)
   }
   public func defineMethod(_ f: NativeFunction, onObjectType type: String) {
@@ -149,11 +162,11 @@ public final class VM {
       names += (objectMethods[t]?.keys).map(Array.init) ?? []
     default: break
     }
-    names += (methods[v.tag]?.keys).map(Array.init) ?? []
+    names += methods[v.tag].keys
     return Array(Set(names)).sorted()
   }
 
-  public func methodNames(ofKind tag: Value.Tag) -> [String] { (methods[tag]?.keys).map(Array.init)?.sorted() ?? [] }
+  public func methodNames(ofKind tag: Value.Tag) -> [String] { methods[tag].keys.sorted() }
 
   // MARK: Compiling and running
 
@@ -279,6 +292,7 @@ public final class VM {
   // MARK: Garbage collection
 
   func collectGarbage() {
+    guard collectionPauses == 0 else { return }
     let top = stackTop
     heap.collect { h in
       for i in 0..<min(top, stackCapacity) { h.mark(stack[i]) }
@@ -291,7 +305,7 @@ public final class VM {
         for p in m.protos { h.markProto(p) }
       }
       for (_, v) in importCache { h.mark(v) }
-      for table in methods.values { for f in table.values { h.markObject(f) } }
+      methods.forEachFunction { h.markObject($0) }
       for table in objectMethods.values { for f in table.values { h.markObject(f) } }
       for table in objectProperties.values { for f in table.values { h.markObject(f) } }
     }
@@ -301,6 +315,14 @@ public final class VM {
 
   /// Forces a collection (tests, `gc()`); only safe between evaluations or from natives.
   public func collectNow() { collectGarbage() }
+
+  /// Runs `body` with garbage collection deferred — for code that runs while a compilation holds
+  /// new, unrooted constants (a builtin loaded on first use is compiled in the middle of another).
+  public func withCollectionPaused<R>(_ body: () throws -> R) rethrows -> R {
+    collectionPauses += 1
+    defer { collectionPauses -= 1 }
+    return try body()
+  }
 
   // MARK: Upvalues
 
@@ -347,6 +369,21 @@ public final class VM {
     let shownTrace = trace.count > 1 ? trace : []
     return Diagnostic(kind, error.message, source: top?.source, span: top?.span ?? .none,
                       notes: error.notes, trace: shownTrace)
+  }
+}
+
+/// The methods of each built-in kind, by name: an array indexed by the kind's tag (a
+/// dictionary keyed by `Value.Tag` cost a protocol-conformance search at start-up).
+struct MethodTables {
+  private var tables = [[String: NativeFunction]](repeating: [:], count: Int(Value.Tag.object.rawValue) + 1)
+
+  subscript(kind: Value.Tag) -> [String: NativeFunction] {
+    get { tables[Int(kind.rawValue)] }
+    _modify { yield &tables[Int(kind.rawValue)] }
+  }
+
+  func forEachFunction(_ body: (NativeFunction) -> Void) {
+    for table in tables { for f in table.values { body(f) } }
   }
 }
 

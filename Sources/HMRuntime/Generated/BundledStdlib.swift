@@ -110,4 +110,22 @@ fn group_by(xs, key) {
 }
 """#,
   ]
+
+  /// The prelude's functions, promised as builtins before it is compiled (Interpreter.init).
+  static let preludeNames: [String] = [
+    "map",
+    "filter",
+    "reduce",
+    "sum",
+    "mean",
+    "zip",
+    "enumerate",
+    "any",
+    "all",
+    "reversed",
+    "find",
+    "count",
+    "flatten",
+    "group_by",
+  ]
 }

@@ -16,7 +16,7 @@ public final class Registry {
   /// Hooks installed with the primitives (operators and indexing of native objects).
   public var installers: [(VM) -> Void] = []
 
-  public init() {}
+  public init() { primitives.reserveCapacity(512); byName.reserveCapacity(512) }
 
   /// The registry of everything hmaml ships.
   public static func standard() -> Registry {
@@ -50,8 +50,9 @@ public final class Registry {
   public func add(_ ps: [Primitive]) { for p in ps { add(p) } }
 
   public func add(_ p: Primitive) {
-    if let i = byName[p.qualifiedName] { primitives[i] = p; return }
-    byName[p.qualifiedName] = primitives.count
+    let name = p.qualifiedName
+    if let i = byName[name] { primitives[i] = p; return }
+    byName[name] = primitives.count
     primitives.append(p)
   }
 
@@ -76,10 +77,10 @@ public final class Registry {
       case .property(let t)?: vm.defineProperty(f, onObjectType: t)
       case nil:
         let value = p.constant.map { $0(vm) } ?? vm.heap.makeNative(f)
-        let parts = p.name.split(separator: ".", maxSplits: 1).map(String.init)
-        if parts.count == 2 {
-          if namespaces[parts[0]] == nil { order.append(parts[0]) }
-          namespaces[parts[0], default: []].append((parts[1], value))
+        if let dot = p.name.utf8.firstIndex(of: UInt8(ascii: ".")) {
+          let namespace = String(p.name[..<dot])
+          if namespaces[namespace] == nil { order.append(namespace) }
+          namespaces[namespace, default: []].append((String(p.name[p.name.utf8.index(after: dot)...]), value))
         } else {
           vm.defineBuiltin(p.name, value)
         }
