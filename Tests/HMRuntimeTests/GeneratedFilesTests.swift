@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import HMRuntime
 import HMLang
+import HMTensor
 import HMTestSupport
 
 /// Files generated from a single declaration must be current (scripts/generate rewrites them;
@@ -27,6 +28,36 @@ struct GeneratedFilesTests {
       let bundled = BundledStdlib.modules[String(f.dropLast(3))] ?? ""
       #expect(bundled + "\n" == text || bundled == text, "\(f) is stale in BundledStdlib.swift: run scripts/generate")
     }
+  }
+
+  @Test func primitiveIndexIsCurrent() throws {
+    let url = TestPaths.repository.appendingPathComponent("Sources/HMRuntime/Generated/PrimitiveIndex.swift")
+    let generated = Registry.primitiveIndexSource()
+    if update { try generated.write(to: url, atomically: true, encoding: .utf8); return }
+    #expect((try? String(contentsOf: url, encoding: .utf8)) == generated,
+            "Generated/PrimitiveIndex.swift is stale: run scripts/generate")
+    #expect(PrimitiveIndex.researchGlobals == Registry.globals(of: Registry.researchPrimitives()))
+  }
+
+  /// Primitives built on first use may not add methods to built-in kinds (found without naming a
+  /// global), nor share a global with the language's own.
+  @Test func researchPrimitivesAreReachedThroughTheirGlobals() {
+    let research = Registry.researchPrimitives()
+    for p in research {
+      if case .kind? = p.receiver { Issue.record("\(p.qualifiedName) is a method of a built-in kind") }
+    }
+    let language = Set(Registry.globals(of: Registry.languagePrimitives.flatMap { $0 }))
+    #expect(language.isDisjoint(with: Registry.globals(of: research)))
+    // Every primitive is still listed, in declaration order.
+    #expect(Registry.standard().primitives.count == Registry.languagePrimitives.joined().count + research.count)
+  }
+
+  /// A native object made by an embedding's native, before any of its type's globals was named,
+  /// still has its methods and operators.
+  @Test func nativeObjectsBringTheirMethods() throws {
+    let hm = Interpreter(output: { _ in })
+    hm.define("make") { call in call.vm.makeTensor(try Tensor([1, 2, 3] as [Float], shape: [3])) }
+    #expect(try hm.evaluate("let t = make()\n(t * 2).sum().item()") == .float(12))
   }
 
   /// The names promised before the prelude is compiled are exactly the ones it defines.

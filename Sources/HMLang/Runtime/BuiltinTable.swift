@@ -9,22 +9,27 @@
 final class BuiltinTable {
   private var definedInOrder: [String] = []
   private var values: [String: Value] = [:]
-  /// Names that `loader` defines when one of them is first looked up.
-  private var promised: [String] = []
-  private var loader: (() -> Bool)?
+  /// Groups of names that a loader defines when one of them is first looked up.
+  private var promises: [(names: Set<String>, ordered: [String], load: () -> Bool)] = []
 
   /// Every name, defined or promised.
-  var names: [String] { definedInOrder + promised.filter { values[$0] == nil } }
+  var names: [String] {
+    definedInOrder + promises.flatMap(\.ordered).filter { values[$0] == nil }
+  }
 
-  /// The value of `name`, running the loader first when the name is promised.
+  /// The value of `name`, running its promise's loader first when it has one.
   subscript(name: String) -> Value? {
     if let v = values[name] { return v }
-    guard loader != nil, promised.contains(name) else { return nil }
-    load()
+    guard let i = promises.firstIndex(where: { $0.names.contains(name) }) else { return nil }
+    // Withdrawn while it runs: the loaded code's own names are its globals, not these.
+    let promise = promises.remove(at: i)
+    if !promise.load() { promises.append(promise) }
     return values[name]
   }
 
-  func contains(_ name: String) -> Bool { values[name] != nil || (loader != nil && promised.contains(name)) }
+  func contains(_ name: String) -> Bool {
+    values[name] != nil || promises.contains { $0.names.contains(name) }
+  }
 
   /// Defines or redefines `name`.
   func define(_ name: String, _ value: Value) {
@@ -34,15 +39,7 @@ final class BuiltinTable {
   /// Promises `names`, which `load` defines (returning false when it failed, to be retried at
   /// the next lookup).
   func defineLater(_ names: [String], by load: @escaping () -> Bool) {
-    promised = names
-    loader = load
-  }
-
-  private func load() {
-    guard let run = loader else { return }
-    // Withdrawn while it runs: the loaded code's own names are its globals, not these.
-    loader = nil
-    if !run() { loader = run }
+    promises.append((Set(names), names, load))
   }
 
   /// Every builtin value (garbage-collection roots).

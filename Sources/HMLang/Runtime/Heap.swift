@@ -107,7 +107,16 @@ public final class Heap {
   public func makeRange(start: Int, stop: Int, step: Int) -> Value {
     Value(register(RangeObject(start: start, stop: stop, step: step)), .range)
   }
-  public func makeObject(_ payload: NativeObject) -> Value { Value(register(NativeObjectBox(payload)), .object) }
+  public func makeObject(_ payload: NativeObject) -> Value {
+    if let prepare = beforeFirstNativeObject {
+      beforeFirstNativeObject = nil
+      prepare()
+    }
+    return Value(register(NativeObjectBox(payload)), .object)
+  }
+  /// Run once, before the first native object is made (the runtime installs the methods and
+  /// operators of native types then, when no script named them first).
+  public var beforeFirstNativeObject: (() -> Void)?
   public func makeNative(_ f: NativeFunction) -> Value { Value(register(f), .native) }
   func makeClosure(_ c: ClosureObject) -> Value { Value(register(c), .closure) }
   func makeUpvalue(slot: Int) -> UpvalueObject { register(UpvalueObject(slot: slot)) }
