@@ -96,11 +96,7 @@ public struct ImportanceWeights: Sendable, Equatable {
   /// each trajectory's first step), there is nothing to normalise by and every weight stays 0 —
   /// the off-policy data then contributes nothing.
   public func selfNormalized() -> [[Double]] {
-    let (m, logSum) = logSumExpParts(logWeights.joined())
-    guard m > -Double.infinity else { return logWeights.map { $0.map { _ in 0 } } }
-    // NOTE: (x − max) first, so that log weights near ±800 keep their relative precision.
-    let shift = log(Double(stepCount)) - logSum
-    return logWeights.map { $0.map { exp(($0 - m) + shift) } }
+    selfNormalized(alongside: 0).offPolicy
   }
 
   /// Self-normalised over the whole mixed sample: these n off-policy steps together with the
@@ -118,14 +114,17 @@ public struct ImportanceWeights: Sendable, Equatable {
   public func selfNormalized(alongside onPolicySteps: Int) -> (offPolicy: [[Double]], onPolicy: Double) {
     let m = Double(max(0, onPolicySteps)), n = Double(stepCount)
     let (maximum, relative) = logSumExpParts(logWeights.joined())
-    let logOff = maximum > -.infinity ? maximum + relative : -Double.infinity
-    let logOn = m > 0 ? log(m) : -Double.infinity
-    // log(m + Σw) from the larger of the two terms.
-    let high = max(logOn, logOff), low = min(logOn, logOff)
-    guard high > -.infinity else { return (logWeights.map { $0.map { _ in 0 } }, 0) }
-    let logTotal = low == -.infinity ? high : high + log1p(exp(low - high))
-    let shift = log(m + n) - logTotal
-    return (logWeights.map { $0.map { exp($0 + shift) } }, m > 0 ? exp(shift) : 0)
+    guard maximum > -.infinity else {
+      // No off-policy mass: the on-policy steps carry it all.
+      return (logWeights.map { $0.map { _ in 0 } }, m > 0 ? (m + n) / m : 0)
+    }
+    // Everything relative to the largest log weight M, so that log weights near ±800 keep their
+    // precision: log Σw − M = `relative`, log m − M, and log(m + Σw) − M from the two.
+    let onRelative = m > 0 ? log(m) - maximum : -Double.infinity
+    let high = max(relative, onRelative), low = min(relative, onRelative)
+    let totalRelative = low == -.infinity ? high : high + log1p(exp(low - high))
+    let shift = log(m + n) - totalRelative
+    return (logWeights.map { $0.map { exp(($0 - maximum) + shift) } }, m > 0 ? exp(shift - maximum) : 0)
   }
 
   /// The effective sample size ESS = (Σw)²/Σw² of the steps (Kong 1992): n for equal weights,
