@@ -116,8 +116,8 @@ struct HindsightBindingTests {
       let log_keys = ["iteration", "buffer_size", "inserted", "tasks_inserted", "pre_return", "post_return", "epsilon", "positive_rate",
                       "siamese_loss", "training", "held_out", "one_shot", "sampling_seconds", "adaptation_seconds", "divergence_seconds",
                       "siamese_seconds", "seconds"]
-      let config_keys = ["iterations", "innerLearningRate", "episodes", "delta", "rule", "epsilonQuantile", "siameseSteps", "heldOutFraction",
-                         "oneShotWays", "statesPerTask", "sampledStates", "discount", "gaeLambda", "normalizeAdvantages", "seed"]
+      let config_keys = ["iterations", "inner_learning_rate", "episodes", "delta", "rule", "epsilon_quantile", "siamese_steps", "held_out_fraction",
+                         "one_shot_ways", "states_per_task", "sampled_states", "discount", "gae_lambda", "normalize_advantages", "seed"]
       let D = h.divergences
       {keys: h.keys() == ["buffer", "siamese", "log", "divergences", "pairs", "held_out", "adapted", "experience", "siamese_accuracy",
                           "siamese_auc", "buffer_size", "config", "interrupted"],
@@ -132,7 +132,7 @@ struct HindsightBindingTests {
        curves: len(h.siamese_accuracy) == 2 and len(h.siamese_auc) == 2,
        siamese: str(h.siamese).contains(str(10 * len(filter(h.log, fn(r) => r.siamese_loss != nil))) + " steps trained"),
        config: (sorted(h.config.keys()) == sorted(config_keys) and h.config.seed == 5 and h.config.iterations == 2
-               and h.config.episodes == 4 and h.config.siameseSteps == 10 and h.config.rule == "policy_divergence"),
+               and h.config.episodes == 4 and h.config.siamese_steps == 10 and h.config.rule == "policy_divergence"),
        not_interrupted: h.interrupted == false}
       """)
   }
@@ -143,8 +143,8 @@ struct HindsightBindingTests {
                         siamese_steps: 4, held_out: 0, one_shot_ways: 3, states_per_task: 16, sampled_states: 8, gamma: 0.9, lambda: 0.95,
                         iterations: 1, seed: 9, quiet: true)
       let c = h.config
-      {values: ([c.innerLearningRate, c.episodes, c.delta, c.rule, c.epsilon, c.siameseSteps, c.heldOutFraction, c.oneShotWays,
-                c.statesPerTask, c.sampledStates, c.discount, c.gaeLambda, c.iterations, c.seed]
+      {values: ([c.inner_learning_rate, c.episodes, c.delta, c.rule, c.epsilon, c.siamese_steps, c.held_out_fraction, c.one_shot_ways,
+                c.states_per_task, c.sampled_states, c.discount, c.gae_lambda, c.iterations, c.seed]
                == [0.2, 3, -0.5, "sampled_states", 0.25, 4, 0, 3, 16, 8, 0.9, 0.95, 1, 9]),
        fixed_epsilon: h.log[0].epsilon == 0.25,
        nothing_held_out: h.held_out == [] and h.log[0].held_out == nil}
@@ -292,7 +292,7 @@ struct HindsightBindingTests {
        siamese_threshold: all.pool == size,
        nothing_passes: none_pass.pool == 0 and none_pass.log[0].buffer_trajectories == 0 and none_pass.log[0].ess == nil,
        oracle: oracle.pool == per_task.get(2, default: 0) and oracle.config.mode == "oracle",
-       config: top.config.mode == "siamese" and top.config.bufferTrajectories == 3}
+       config: top.config.mode == "siamese" and top.config.buffer_trajectories == 3}
       """)
   }
 
@@ -319,7 +319,7 @@ struct HindsightBindingTests {
     try expectChecks(Self.hindsightRun + """
       let g = guided_train(pi, tasks[2], theta, buffer: h.buffer, mode: "unfiltered", rho_bar: inf, c_bar: 2, k: 2, episodes: 4,
                            iterations: 1, seed: 6, quiet: true)
-      {rho_bar: g.config.rhoBar == inf, c_bar: g.config.cBar == 2, seed: g.config.seed == 6, finite_loss: is_finite(g.log[0].loss)}
+      {rho_bar: g.config.rho_bar == inf, c_bar: g.config.c_bar == 2, seed: g.config.seed == 6, finite_loss: is_finite(g.log[0].loss)}
       """)
   }
 

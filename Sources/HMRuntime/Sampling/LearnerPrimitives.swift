@@ -50,10 +50,12 @@ enum LearnerPrimitives {
   static let nonFiniteNumbers = JSONEncoder.NonConformingFloatEncodingStrategy.convertToString(
     positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
 
-  /// A run's configuration as an hm record, with its non-finite numbers back as floats.
+  /// A run's configuration as an hm record, with its non-finite numbers back as floats and its
+  /// keys in snake_case like every other hm record (`inner_learning_rate`, not the Swift name).
   static func configurationRecord<C: Encodable>(_ configuration: C, _ vm: VM) throws -> Value {
     let encoder = JSONEncoder()
     encoder.nonConformingFloatEncodingStrategy = nonFiniteNumbers
+    encoder.keyEncodingStrategy = .convertToSnakeCase
     let record = try FilePrimitives.parseJSON(String(decoding: try encoder.encode(configuration), as: UTF8.self), vm, "configuration")
     func restore(_ v: Value) throws -> Value {
       switch v.tag {
