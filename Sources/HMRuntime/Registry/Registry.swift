@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import HMRL
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -56,7 +57,19 @@ public final class Registry {
     [TensorPrimitives.all, Differentiation.all, PolicyModelPrimitives.all, SamplingPrimitives.all,
      LearnerPrimitives.all, BufferPrimitives.all, SiamesePrimitives.all, HindsightPrimitives.all,
      GuidedPrimitives.all, MazePrimitives.all, TabularPrimitives.all, DivergencePrimitives.all,
-     MetricPrimitives.all, MetricTheoryPrimitives.all, PlotPrimitives.all, TablePrimitives.all].flatMap { $0 }
+     MetricPrimitives.all, MetricTheoryPrimitives.all, PlotPrimitives.all, TablePrimitives.all]
+      .flatMap { $0 }.map(namingRLErrors)
+  }
+
+  /// `p` with HMRL's errors named after the hm primitive (`siamese.matrix: …`), not after the
+  /// Swift operation that raised them (`siamese.similarityMatrix: …`).
+  static func namingRLErrors(_ p: Primitive) -> Primitive {
+    var named = p
+    let body = p.body
+    named.body = { call in
+      do { return try body(call) } catch let e as RLError { throw call.error(e.message) }
+    }
+    return named
   }
 
   /// The registry of everything hmaml ships.
