@@ -42,28 +42,29 @@ public final class Heap {
   /// caches when a collection frees in bulk). Each holds the +1 the heap list held.
   private var freeStrings: [Unmanaged<StringObject>] = []
 
-  /// A recycled string object if there is one, else `fresh()`, registered; no reference
+  /// A recycled string object refilled by `refill`, or else `fresh()`, registered; no reference
   /// counting on the way (the heap list's +1 is the only reference the heap holds).
-  @inline(__always) private func stringObject(fresh: () -> StringObject) -> Unmanaged<StringObject> {
-    let u = freeStrings.popLast() ?? Unmanaged.passRetained(fresh())
+  @inline(__always)
+  private func string(fresh: () -> StringObject, refill: (StringObject) -> Void) -> Value {
+    let u: Unmanaged<StringObject>
+    if let recycled = freeStrings.popLast() {
+      recycled._withUnsafeGuaranteedRef(refill)
+      u = recycled
+    } else {
+      u = Unmanaged.passRetained(fresh())
+    }
     objects.append(Unmanaged<HeapObject>.fromOpaque(u.toOpaque()))
     allocationsSinceCollection += 1
     if allocationsSinceCollection >= threshold { collectionRequested = true }
-    return u
+    return Value(bits: UInt64(UInt(bitPattern: u.toOpaque())), tag: .string)
   }
 
   func string(inline words: (UInt64, UInt64, UInt64), count: Int) -> Value {
-    var reused = true
-    let u = stringObject { reused = false; return StringObject(inline: words, count: count) }
-    if reused { u._withUnsafeGuaranteedRef { $0.reuse(inline: words, count: count) } }
-    return Value(bits: UInt64(UInt(bitPattern: u.toOpaque())), tag: .string)
+    string(fresh: { StringObject(inline: words, count: count) }, refill: { $0.reuse(inline: words, count: count) })
   }
 
   func string(buffer: StringBuffer, count: Int) -> Value {
-    var reused = true
-    let u = stringObject { reused = false; return StringObject(buffer: buffer, count: count) }
-    if reused { u._withUnsafeGuaranteedRef { $0.reuse(buffer: buffer, count: count) } }
-    return Value(bits: UInt64(UInt(bitPattern: u.toOpaque())), tag: .string)
+    string(fresh: { StringObject(buffer: buffer, count: count) }, refill: { $0.reuse(buffer: buffer, count: count) })
   }
 
   /// The decimal text of an int, written straight into the string (no intermediate String).
