@@ -131,11 +131,9 @@ public func epsilon(quantile q: Double, of divergences: [[Double]]) throws -> Do
   for i in divergences.indices { for j in (i + 1)..<max(i + 1, divergences.count) { values.append(divergences[i][j]) } }
   guard !values.isEmpty else { throw RLError(.invalidArgument, "epsilonQuantile", "need at least two tasks") }
   values.sort()
-  let position = q * Double(values.count - 1)
-  let lo = Int(position), hi = min(lo + 1, values.count - 1)
-  let value = values[lo] + (position - Double(lo)) * (values[hi] - values[lo])
+  let (value, upper) = interpolatedQuantile(sorted: values, q)
   // P < ε is strict: when the quantile falls on a value, move just above it so that value counts as similar.
-  return value == values[hi] ? value.nextUp : value
+  return value == upper ? value.nextUp : value
 }
 
 /// The real (unpadded) steps of a batch: their flat indices b·T + t and all observations.

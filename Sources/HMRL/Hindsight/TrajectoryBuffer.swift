@@ -131,9 +131,6 @@ public struct TrajectoryBuffer: Sendable, Equatable {
 
   /// The q-quantile (linear interpolation, numpy's default) of non-empty values.
   static func quantile(_ values: [Double], _ q: Double) -> Double {
-    let s = values.sorted()
-    let position = q * Double(s.count - 1)
-    let lo = Int(position.rounded(.down)), hi = min(lo + 1, s.count - 1)
-    return s[lo] + (s[hi] - s[lo]) * (position - Double(lo))
+    interpolatedQuantile(sorted: values.sorted(), q).value
   }
 }
