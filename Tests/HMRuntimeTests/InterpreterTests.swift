@@ -73,6 +73,25 @@ struct InterpreterTests {
     catch { #expect(error.items.first?.kind == .interrupted) }
   }
 
+  /// The interrupt is raised at a loop's back-edge, and the diagnostic names the loop, not the
+  /// instruction before the loop's start.
+  @Test(arguments: ["var i = 0\nwhile true {\n  i = i + 1\n}", "var i = 0\nfor k in 0..1000000000000 {\n  i = i + k\n}"])
+  func interruptNamesTheLoop(program: String) throws {
+    let hm = Interpreter(output: { _ in })
+    nonisolated(unsafe) let flag = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    flag.initialize(to: 0)
+    hm.vm.interruptFlag = flag
+    let watchdog = Thread { usleep(50_000); flag.pointee = 1 }
+    watchdog.start()
+    do { try hm.evaluate(program); Issue.record("should be interrupted") }
+    catch {
+      let d = try #require(error.items.first)
+      #expect(d.kind == .interrupted)
+      #expect(d.position?.line == 2)
+      #expect(d.rendered().contains("interrupted: stopped by Ctrl-C"))
+    }
+  }
+
   @Test func garbageIsCollectedAndValuesSurvive() throws {
     let hm = Interpreter(output: { _ in })
     let v = try hm.evaluate("""

@@ -112,6 +112,25 @@ extension Compiler {
       endScope()
       if failed { throw Failure() }
 
+    case .tryCatch(let body, let name, let handler):
+      // R(e) receives the error record; everything the body allocates lies above it, so the VM
+      // closes the body's captured locals from there when it unwinds to the handler.
+      let e = allocate()
+      let begin = emit(.tryBegin, e, bx: 0)
+      fs.tryDepth += 1
+      var failed = false
+      do { try compile(body, into: t) } catch { failed = true }
+      fs.tryDepth -= 1
+      emit(.tryEnd, 1)
+      let end = emitJump()
+      patch(begin)
+      beginScope()
+      if let name { _ = declareLocal(name, isConstant: true, register: e) }
+      do { try compile(handler, into: t) } catch { failed = true }
+      endScope()
+      patch(end)
+      if failed { throw Failure() }
+
     case .ifElse(let condition, let then, let otherwise):
       let exits = try conditionJumps(condition)
       try compile(then, into: t)

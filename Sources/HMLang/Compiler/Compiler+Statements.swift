@@ -99,14 +99,19 @@ extension Compiler {
         throw fail("'\(s.kind.isBreak ? "break" : "continue")' outside a loop", at: s.span)
       }
       if fs.hasClosures { emit(.close, loop.firstRegister) }
+      if fs.tryDepth > loop.tryDepth { emit(.tryEnd, fs.tryDepth - loop.tryDepth) }
       let j = emitJump()
       if s.kind.isBreak { fs.loops[fs.loops.count - 1].breaks.append(j) }
       else { fs.loops[fs.loops.count - 1].continues.append(j) }
 
     case .returnValue(let value):
-      if fs.parent == nil && fs.isModuleLevel && value == nil { emit(.returnNil, 0); return }
-      guard let value else { emit(.returnNil, 0); return }
+      // The handlers of the `try` blocks being left go first (the value is computed inside them).
+      guard let value else {
+        if fs.tryDepth > 0 { emit(.tryEnd, fs.tryDepth) }
+        emit(.returnNil, 0); return
+      }
       let r = try anyRegister(value)
+      if fs.tryDepth > 0 { emit(.tryEnd, fs.tryDepth) }
       emit(.returnValue, r)
 
     case .importModule(let path, let alias):
@@ -120,7 +125,7 @@ extension Compiler {
   /// Body of a loop in its own scope; `declare` binds the loop variables first.
   func loopBody(_ body: [Stmt], firstRegister: Int, declare: () throws -> Void) throws {
     beginScope()
-    fs.loops.append(Loop(firstRegister: firstRegister, scopeDepth: fs.scopeDepth))
+    fs.loops.append(Loop(firstRegister: firstRegister, scopeDepth: fs.scopeDepth, tryDepth: fs.tryDepth))
     try declare()
     var failed = false
     do { try blockBody(body, into: nil) } catch { failed = true }

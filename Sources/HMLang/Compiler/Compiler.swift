@@ -17,6 +17,8 @@ final class Compiler {
     /// First register of the loop body's scope (closed on break/continue when closures exist).
     var firstRegister: Int
     var scopeDepth: Int
+    /// `try` blocks open around the loop (break and continue leave the ones opened inside it).
+    var tryDepth: Int
   }
 
   /// Per-function compilation state.
@@ -35,6 +37,8 @@ final class Compiler {
     var maxRegisters = 1
     var upvalues: [(name: String, fromParentRegister: Bool, index: Int, isConstant: Bool)] = []
     var loops: [Loop] = []
+    /// `try` blocks open at the current point of the function (each an error handler in the VM).
+    var tryDepth = 0
     /// True when the function creates closures (then loops close upvalues on every exit).
     var hasClosures = false
 
@@ -111,6 +115,7 @@ final class Compiler {
       case .field(let x, _): visit(x)
       case .block(let ss): ss.forEach(visitStmt)
       case .ifElse(let c, let t, let e): visit(c); visit(t); if let e { visit(e) }
+      case .tryCatch(let body, _, let handler): visit(body); visit(handler)
       case .string(let pieces): for p in pieces { if case .expr(let x) = p { visit(x) } }
       default: break
       }

@@ -13,6 +13,7 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
   case newList, newMap, newSlice, getIndex, setIndex, getIndexN, setIndexN, getField, setField
   case call, callNamed, invoke, invokeNamed, returnValue, returnNil
   case concat, makeRange, makeRangeInclusive, importModule, unpack
+  case tryBegin, tryEnd
 
   public enum Format: Sendable { case abc, abx }
 
@@ -84,6 +85,8 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
     case .makeRangeInclusive: return (.abc, "R(A) = R(B)..=R(C)")
     case .importModule: return (.abx, "R(A) = the module named K(Bx), loaded once")
     case .unpack: return (.abc, "R(A), ..., R(A+C-1) = the C elements of list R(B)")
+    case .tryBegin: return (.abx, "push a handler: an error below sets R(A) = its record, pc += Bx")
+    case .tryEnd: return (.abc, "pop A handlers of this frame")
     }
   }
 }

@@ -11,5 +11,5 @@ public struct RuntimeError: Error, CustomStringConvertible {
     self.message = message; self.kind = kind; self.notes = notes
   }
   public var description: String { message }
-  public static let interrupted = RuntimeError("interrupted", kind: .interrupted)
+  public static let interrupted = RuntimeError("stopped by Ctrl-C", kind: .interrupted)
 }

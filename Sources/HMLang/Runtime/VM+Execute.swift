@@ -4,7 +4,35 @@
 /// Short names, defined once: `pc` next instruction; `R` the running frame's registers;
 /// `K` its constants; `G` its module's globals; `i` the current instruction word.
 extension VM {
+  /// Runs from the top frame until the frame at `stopDepth` returns. An error that a `try` block
+  /// of these frames catches resumes at its `catch`; any other unwinds them and propagates.
   func execute(stopDepth: Int) throws(RuntimeError) -> Value {
+    while true {
+      do throws(RuntimeError) {
+        return try dispatch(stopDepth: stopDepth)
+      } catch {
+        // Interrupts always reach the top: Ctrl-C must stop a script whatever it catches.
+        if error.kind != .interrupted, let h = handlers.last, h.frame >= stopDepth {
+          handlers.removeLast()
+          let base = frames[h.frame].base
+          closeUpvalues(from: base + h.register)
+          frameCount = h.frame + 1
+          frames[h.frame].pc = h.pc
+          stack[base + h.register] = errorRecord(error)
+          continue
+        }
+        while let h = handlers.last, h.frame >= stopDepth { handlers.removeLast() }
+        closeUpvalues(from: frames[stopDepth].base)
+        frameCount = stopDepth
+        throw error
+      }
+    }
+  }
+
+  /// The loop proper: returns when the frame at `stopDepth` returns; on an error, saves the pc
+  /// and the hm stack trace in the error and leaves the frames for `execute` to unwind.
+  @inline(never)
+  func dispatch(stopDepth: Int) throws(RuntimeError) -> Value {
     var frame = frames[frameCount - 1]
     var code = frame.proto._withUnsafeGuaranteedRef { $0.code }
     var K = frame.proto._withUnsafeGuaranteedRef { $0.constants }
@@ -160,11 +188,13 @@ extension VM {
 
         case .jump:
           let offset = Instruction.bx(i)
-          pc += offset
+          // The safepoint comes before the jump, so that an interrupt names the loop, not the
+          // instruction before its start.
           if offset < 0 && (interrupt.pointee != 0 || heap.collectionRequested) {
             frames[frameCount - 1].pc = pc
             try safepoint()
           }
+          pc += offset
         case .jumpIfPresent:
           if !R[a].isAbsent { pc += Instruction.bx(i) }
 
@@ -193,11 +223,11 @@ extension VM {
             }
           }
           if more {
-            pc += Instruction.bx(i)
             if interrupt.pointee != 0 || heap.collectionRequested {
               frames[frameCount - 1].pc = pc
               try safepoint()
             }
+            pc += Instruction.bx(i)
           }
 
         case .newList:
@@ -309,16 +339,17 @@ extension VM {
             throw RuntimeError("cannot unpack a list of \(items.count) into \(n) names")
           }
           for j in 0..<n { R[a + j] = items[j] }
+
+        case .tryBegin:
+          handlers.append(Handler(frame: frameCount - 1, pc: pc + Instruction.bx(i), register: a))
+        case .tryEnd:
+          handlers.removeLast(a)
         }
       }
     } catch {
       var e = error
       frames[frameCount - 1].pc = pc
       if e.trace == nil { e.trace = captureTrace() }
-      // Unwind this activation's frames (closing their upvalues) before propagating.
-      let base = frames[stopDepth].base
-      closeUpvalues(from: base)
-      frameCount = stopDepth
       throw e
     }
   }

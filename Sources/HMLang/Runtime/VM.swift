@@ -17,6 +17,16 @@ struct Frame {
   var base: Int
 }
 
+/// An active `try` block: where its frame resumes when an error reaches it.
+struct Handler {
+  /// Index of the frame that runs the `try`.
+  var frame: Int
+  /// First instruction of the `catch` block.
+  var pc: Int
+  /// Frame-relative register that receives the error record; the `try` body's registers lie above.
+  var register: Int
+}
+
 /// The virtual machine: a register stack, call frames, modules and the method tables the runtime
 /// fills. One VM is one isolated interpreter state; nothing is global but the Ctrl-C flag.
 public final class VM {
@@ -33,6 +43,10 @@ public final class VM {
   var frameCount = 0
   /// Open upvalues, sorted by stack slot (ascending).
   var openUpvalues: [UpvalueObject] = []
+  /// Active `try` blocks, innermost last. Invariant: a frame's handlers are popped before it
+  /// returns (the compiler emits `tryEnd` on every exit from a `try` body), so every handler
+  /// belongs to a live frame.
+  var handlers: [Handler] = []
   var nativeDepth = 0
   /// Values natives hold across calls back into hm (see `withRoots`).
   var extraRoots: [Value] = []
@@ -359,6 +373,23 @@ public final class VM {
       f -= 1
     }
     return out
+  }
+
+  /// The record a `catch` block receives: {message, kind, file, line, column, notes, report}.
+  /// `kind` is "error" or "stack overflow"; `report` is the diagnostic as hmaml would print it.
+  func errorRecord(_ error: RuntimeError) -> Value {
+    let d = diagnostic(for: error)
+    let position = d.position
+    let kind = error.kind == .stackOverflow ? "stack overflow" : "error"
+    return heap.makeMap([
+      ("message", heap.makeString(error.message)),
+      ("kind", heap.intern(kind)),
+      ("file", d.source.map { heap.makeString($0.name) } ?? .nil),
+      ("line", position.map { Value($0.line) } ?? .nil),
+      ("column", position.map { Value($0.column) } ?? .nil),
+      ("notes", heap.makeList(error.notes.map { heap.makeString($0) })),
+      ("report", heap.makeString(d.rendered())),
+    ])
   }
 
   /// The diagnostic for an error that escaped `run`.

@@ -23,6 +23,8 @@ public indirect enum ExprKind: Sendable {
   case function(FunctionDecl)
   case block([Stmt])
   case ifElse(Expr, Expr, Expr?)
+  /// `try body catch name handler`: the handler's value when the body raises an error.
+  case tryCatch(body: Expr, name: String?, handler: Expr)
   case range(Expr, Expr, inclusive: Bool)
 }
 

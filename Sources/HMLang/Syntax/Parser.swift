@@ -441,7 +441,7 @@ public struct Parser {
     return .slice(lower, upper, step)
   }
 
-  /// primary := literal | NAME | '(' expression ')' | list | map | block | if | fn
+  /// primary := literal | NAME | '(' expression ')' | list | map | block | if | try | fn
   private mutating func primary() -> Expr? {
     let t = current
     switch t.kind {
@@ -480,6 +480,7 @@ public struct Parser {
       guard let decl = functionRest(start: t.span, named: false) else { return nil }
       return Expr(kind: .function(decl), span: decl.span)
     case .keyword(.if): return ifExpression()
+    case .keyword(.try): return tryExpression()
     case .symbol(.lparen):
       p += 1
       skipNewlines()
@@ -594,5 +595,25 @@ public struct Parser {
                   span: start.to(otherwise.span))
     }
     return Expr(kind: .ifElse(cond, thenExpr, nil), span: start.to(then.span))
+  }
+
+  /// try := 'try' block 'catch' NAME? block
+  private mutating func tryExpression() -> Expr? {
+    let start = advance().span
+    guard let body = block() else { return nil }
+    // `catch` may follow on the next line.
+    var k = 0
+    while case .newline = peekKind(k) { k += 1 }
+    guard case .keyword(.catch) = peekKind(k) else {
+      p += k
+      error(expected: "'catch' after the 'try' block"); return nil
+    }
+    p += k + 1
+    var name: String?
+    if case .identifier(let n) = current.kind { name = n; p += 1 }
+    guard let handler = block() else { return nil }
+    return Expr(kind: .tryCatch(body: Expr(kind: .block(body.statements), span: body.span), name: name,
+                                handler: Expr(kind: .block(handler.statements), span: handler.span)),
+                span: start.to(handler.span))
   }
 }

@@ -21,7 +21,7 @@ public enum StringPiece: Equatable, Sendable {
 
 public enum Keyword: String, CaseIterable, Sendable {
   case `let`, `var`, `fn`, `if`, `else`, `while`, `for`, `in`, `break`, `continue`, `return`
-  case `true`, `false`, `nil`, and, or, not, `import`, `as`
+  case `true`, `false`, `nil`, and, or, not, `import`, `as`, `try`, `catch`
 }
 
 public enum Symbol: String, CaseIterable, Sendable {
