@@ -6,7 +6,8 @@ import FoundationEssentials
 /// The real language behind the CLI and REPL: HMRuntime's `Interpreter` adapted to
 /// `LanguageSession` (echo rules, `ans`, incomplete input, rendering, completion).
 final class InterpreterSession: LanguageSession {
-  let interpreter = Interpreter()
+  /// The REPL, `-e` code and standard input import from the current folder (as Python's do).
+  let interpreter = Interpreter(scriptDirectory: ".")
 
   func evaluate(_ source: String, sourceName: String, mode: EvaluationMode, display: DisplayOptions) -> EvaluationOutcome {
     if mode == .script, FileManager.default.fileExists(atPath: sourceName) {

@@ -18,6 +18,13 @@ struct GeneratedFilesTests {
     #expect(onDisk == generated, "docs/primitives.md is stale: run scripts/generate")
   }
 
+  @Test func bytecodeReferenceIsCurrent() throws {
+    let url = TestPaths.repository.appendingPathComponent("docs/bytecode.md")
+    let generated = Disassembler.instructionSetMarkdown()
+    if update { try generated.write(to: url, atomically: true, encoding: .utf8); return }
+    #expect((try? String(contentsOf: url, encoding: .utf8)) == generated, "docs/bytecode.md is stale: run scripts/generate")
+  }
+
   @Test func bundledStdlibMatchesStdlibFolder() throws {
     let dir = TestPaths.repository.appendingPathComponent("stdlib")
     let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".hm") }

@@ -65,7 +65,7 @@ extension Compiler {
     case .unary(let op, let operand):
       let r = try anyRegister(operand)
       currentSpan = e.span
-      emit(op == .negate ? .negate : .not, t, r)
+      emit(op == .negate ? .negate : op == .not ? .not : .bitNot, t, r)
 
     case .binary(let op, let lhs, let rhs):
       try binary(op, lhs, rhs, into: t, span: e.span)
@@ -158,7 +158,7 @@ extension Compiler {
     }
   }
 
-  func arithmeticOpcode(_ op: BinaryOperator) -> Opcode {
+  func arithmeticOpcode(_ op: BinaryOperator) throws -> Opcode {
     switch op {
     case .add: return .add
     case .subtract: return .subtract
@@ -168,7 +168,13 @@ extension Compiler {
     case .modulo: return .modulo
     case .power: return .power
     case .matmul: return .matmul
-    default: return .add
+    case .bitAnd: return .bitAnd
+    case .bitOr: return .bitOr
+    case .bitXor: return .bitXor
+    case .shiftLeft: return .shiftLeft
+    case .shiftRight: return .shiftRight
+    case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .contains:
+      throw fail("'\(op.rawValue)' is not an arithmetic operator", at: currentSpan)
     }
   }
 
@@ -192,11 +198,11 @@ extension Compiler {
       }
       let c = try anyRegister(rhs)
       currentSpan = span
-      emit(arithmeticOpcode(op), t, b, c)
-    case .power, .matmul:
+      emit(try arithmeticOpcode(op), t, b, c)
+    case .power, .matmul, .bitAnd, .bitOr, .bitXor, .shiftLeft, .shiftRight:
       let b = try anyRegister(lhs), c = try anyRegister(rhs)
       currentSpan = span
-      emit(arithmeticOpcode(op), t, b, c)
+      emit(try arithmeticOpcode(op), t, b, c)
     case .equal, .notEqual, .less, .lessEqual, .contains:
       let b = try anyRegister(lhs), c = try anyRegister(rhs)
       currentSpan = span

@@ -5,6 +5,18 @@ extension Compiler {
   func blockBody(_ statements: [Stmt], into target: Int?) throws {
     var failed = false
     var lastIsValue = false
+    // Local functions are declared before the block's first statement, so that they may call
+    // each other whatever their order (as module-level functions may).
+    var hoisted: [Int: Int] = [:]  // statement index → register
+    if !atModuleLevel {
+      for (i, s) in statements.enumerated() {
+        if case .function(let decl) = s.kind, let name = decl.name {
+          let r = declareLocal(name, isConstant: true)
+          emit(.loadNil, r)
+          hoisted[i] = r
+        }
+      }
+    }
     for (i, s) in statements.enumerated() {
       let mark = fs.freeRegister
       currentSpan = s.span
@@ -12,6 +24,8 @@ extension Compiler {
         if i == statements.count - 1, let target, case .expression(let e) = s.kind {
           try compile(e, into: target)
           lastIsValue = true
+        } else if let r = hoisted[i], case .function(let decl) = s.kind {
+          try function(decl, into: r)
         } else {
           try statement(s)
         }
@@ -194,7 +208,7 @@ extension Compiler {
         emit(.getField, v, o, k)
         let rhs = try anyRegister(value)
         currentSpan = span
-        emit(arithmeticOpcode(op), v, v, rhs)
+        emit(try arithmeticOpcode(op), v, v, rhs)
       } else {
         try compile(value, into: v)
       }
@@ -211,7 +225,7 @@ extension Compiler {
           emit(.getIndex, v, o, i)
           let rhs = try anyRegister(value)
           currentSpan = span
-          emit(arithmeticOpcode(op), v, v, rhs)
+          emit(try arithmeticOpcode(op), v, v, rhs)
         } else {
           try compile(value, into: v)
         }
@@ -227,7 +241,7 @@ extension Compiler {
           emit(.getIndexN, v, w, items.count)
           let rhs = try anyRegister(value)
           currentSpan = span
-          emit(arithmeticOpcode(op), v, v, rhs)
+          emit(try arithmeticOpcode(op), v, v, rhs)
         } else {
           try compile(value, into: v)
         }

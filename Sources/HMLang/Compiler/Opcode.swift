@@ -14,6 +14,7 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
   case call, callNamed, invoke, invokeNamed, returnValue, returnNil
   case concat, makeRange, makeRangeInclusive, importModule, unpack
   case tryBegin, tryEnd
+  case bitAnd, bitOr, bitXor, shiftLeft, shiftRight, bitNot
 
   public enum Format: Sendable { case abc, abx }
 
@@ -87,6 +88,12 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
     case .unpack: return (.abc, "R(A), ..., R(A+C-1) = the C elements of list R(B)")
     case .tryBegin: return (.abx, "push a handler: an error below sets R(A) = its record, pc += Bx")
     case .tryEnd: return (.abc, "pop A handlers of this frame")
+    case .bitAnd: return (.abc, "R(A) = R(B) & R(C) (ints; bools give a bool)")
+    case .bitOr: return (.abc, "R(A) = R(B) | R(C)")
+    case .bitXor: return (.abc, "R(A) = R(B) ^ R(C)")
+    case .shiftLeft: return (.abc, "R(A) = R(B) << R(C) (overflow is an error)")
+    case .shiftRight: return (.abc, "R(A) = R(B) >> R(C) (arithmetic)")
+    case .bitNot: return (.abc, "R(A) = ~R(B)")
     }
   }
 }
@@ -114,8 +121,30 @@ enum Instruction {
   }
 }
 
-/// Human-readable bytecode listings (`hmaml --disassemble`, tests).
+/// Human-readable bytecode: listings of compiled functions (tests) and the instruction-set
+/// reference `docs/bytecode.md`.
 public enum Disassembler {
+  /// docs/bytecode.md, generated from this table (a test fails when it is stale).
+  public static func instructionSetMarkdown() -> String {
+    var out = """
+      <!-- Generated from Sources/HMLang/Compiler/Opcode.swift. Do not edit: run scripts/generate. -->
+      # hm bytecode
+
+      Each instruction is a 64-bit word: the opcode in bits 0–7, `A` in bits 8–23, then either
+      `B` (24–39) and `C` (40–55), or a signed 32-bit `Bx` (32–63). `R(i)` is register `i` of the
+      running frame, `K(i)` constant `i` of its function. Jumps are relative to the next instruction.
+
+      | opcode | operands | effect |
+      |---|---|---|
+
+      """
+    for op in Opcode.allCases {
+      let (format, summary) = op.info
+      out += "| `\(op)` | \(format == .abc ? "A B C" : "A Bx") | \(summary.replacingOccurrences("|", "\\|")) |\n"
+    }
+    return out
+  }
+
   public static func listing(_ proto: FunctionProto, nested: Bool = true) -> String {
     var out = "function \(proto.name) (\(proto.parameterNames.count) params, \(proto.maxRegisters) registers, \(proto.codeCount) instructions)\n"
     for pc in 0..<proto.codeCount {

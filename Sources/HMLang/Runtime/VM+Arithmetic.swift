@@ -113,12 +113,18 @@ extension VM {
   }
 
   /// Structural equality: numbers by value, strings by content, lists and records element-wise.
+  /// Deepest nesting `==` follows in lists and records (each level is a native stack frame).
+  static let maximumComparisonDepth = 1000
+
   public func valuesEqual(_ x: Value, _ y: Value) throws(RuntimeError) -> Bool {
     try valuesEqual(x, y, depth: 0)
   }
 
   func valuesEqual(_ x: Value, _ y: Value, depth: Int) throws(RuntimeError) -> Bool {
-    if depth > 200 { throw RuntimeError("comparison too deep (a list containing itself?)") }
+    if depth > VM.maximumComparisonDepth {
+      throw RuntimeError("== compares lists and records nested more than \(VM.maximumComparisonDepth) levels deep (one that contains itself?)",
+                         notes: ["identical(a, b) tells whether two values are the same object"])
+    }
     if x.tag == y.tag {
       switch x.tag {
       case .nil, .absent: return true
@@ -126,11 +132,13 @@ extension VM {
       case .float: return x.float == y.float
       case .string: return x.stringObject.equals(y.stringObject)
       case .list:
+        if x.bits == y.bits { return true }  // the same list (as Python's containers compare)
         let a = x.listObject.items, b = y.listObject.items
         if a.count != b.count { return false }
         for k in 0..<a.count where !(try valuesEqual(a[k], b[k], depth: depth + 1)) { return false }
         return true
       case .map:
+        if x.bits == y.bits { return true }
         let a = x.mapObject, b = y.mapObject
         if a.count != b.count { return false }
         for (k, v) in a.entries {
@@ -203,5 +211,49 @@ extension VM {
   func asRuntimeError(_ error: Error) -> RuntimeError {
     if let e = error as? RuntimeError { return e }
     return RuntimeError(String(describing: error))
+  }
+}
+
+/// Bitwise operators, on ints (two's complement, as Python's on 64-bit values) and, for `& | ^`,
+/// on bools (a bool result). A shift whose result does not fit 64 bits is an overflow error.
+extension VM {
+  @inline(never)
+  func bitwise(_ op: Opcode, _ x: Value, _ y: Value) throws(RuntimeError) -> Value {
+    if op == .bitNot {
+      guard x.tag == .int else { throw RuntimeError("~ needs an int, got \(x.typeNameWithArticle)") }
+      return Value(~x.int)
+    }
+    let symbol: String
+    switch op {
+    case .bitAnd: symbol = "&"
+    case .bitOr: symbol = "|"
+    case .bitXor: symbol = "^"
+    case .shiftLeft: symbol = "<<"
+    default: symbol = ">>"
+    }
+    if x.tag == .bool && y.tag == .bool && op != .shiftLeft && op != .shiftRight {
+      let a = x.bool, b = y.bool
+      return Value(op == .bitAnd ? a && b : op == .bitOr ? a || b : a != b)
+    }
+    guard x.tag == .int && y.tag == .int else {
+      throw RuntimeError("\(symbol) needs two ints, got \(x.typeNameWithArticle) and \(y.typeNameWithArticle)",
+                         notes: x.tag == .bool || y.tag == .bool ? ["for logic, use 'and', 'or' and 'not'"] : [])
+    }
+    let a = x.int, b = y.int
+    switch op {
+    case .bitAnd: return Value(a & b)
+    case .bitOr: return Value(a | b)
+    case .bitXor: return Value(a ^ b)
+    case .shiftLeft:
+      if b < 0 { throw RuntimeError("negative shift count \(b)") }
+      if a == 0 { return Value(0) }
+      // Exact or an error: the result must shift back to `a`.
+      let r = b >= 64 ? 0 : a << b
+      if b >= 64 || r >> b != a { throw overflow("<<", x, y) }
+      return Value(r)
+    default:
+      if b < 0 { throw RuntimeError("negative shift count \(b)") }
+      return Value(a >> min(b, 63))
+    }
   }
 }

@@ -344,6 +344,8 @@ extension VM {
           handlers.append(Handler(frame: frameCount - 1, pc: pc + Instruction.bx(i), register: a))
         case .tryEnd:
           handlers.removeLast(a)
+        case .bitAnd, .bitOr, .bitXor, .shiftLeft, .shiftRight, .bitNot:
+          R[a] = try bitwise(Instruction.opcode(i), R[Instruction.b(i)], R[Instruction.c(i)])
         }
       }
     } catch {

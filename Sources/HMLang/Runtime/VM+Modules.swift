@@ -20,9 +20,12 @@ extension VM {
     }
     var key: String?
     var text: String?
+    // Diagnostics name the file as found (`scripts/lib/util.hm`), not as imported (`lib/util`).
+    var shownName = path
     for c in candidates where FileManager.default.fileExists(atPath: c) {
       let resolved = Paths.standardize(c)
       key = resolved
+      shownName = c.hasPrefix("./") ? String(c.dropFirst(2)) : c
       if let cached = importCache[resolved] { return cached }
       guard let t = try? String(contentsOfFile: resolved, encoding: .utf8) else {
         throw RuntimeError("import: cannot read '\(resolved)' (not UTF-8 text?)")
@@ -46,7 +49,7 @@ extension VM {
     defer { importsInProgress.removeLast() }
     let directory = key.hasPrefix("<stdlib>") ? nil : Paths.directory(of: key)
     let module = makeModule(name: key, directory: directory)
-    let source = Source(name: key.hasPrefix("<stdlib>") ? key : path, text: text)
+    let source = Source(name: key.hasPrefix("<stdlib>") ? key : shownName, text: text)
     switch compile(source, module: module) {
     case .failure(let d):
       throw RuntimeError("import: '\(path)' does not compile:\n" + d.rendered())

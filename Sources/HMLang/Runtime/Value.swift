@@ -50,6 +50,9 @@ public struct Value {
   @inlinable public var float: Double { Double(bitPattern: bits) }
   @inlinable public var bool: Bool { bits != 0 }
   @inlinable public var isNil: Bool { tag == .nil }
+  /// The same object (heap values), or the same bits (scalars: `nan` is identical to itself).
+  /// Strings are compared by identity too: equal text may live in two objects.
+  @inlinable public func isIdentical(to other: Value) -> Bool { tag == other.tag && bits == other.bits }
   @inlinable public var isAbsent: Bool { tag == .absent }
   @inlinable public var isNumber: Bool { tag == .int || tag == .float }
   /// The number as a Double (ints converted); only meaningful when `isNumber`.

@@ -47,13 +47,14 @@ public enum IndexItem: Sendable {
   case slice(Expr?, Expr?, Expr?)
 }
 
-public enum UnaryOperator: String, Sendable { case negate = "-", not = "not" }
+public enum UnaryOperator: String, Sendable { case negate = "-", not = "not", bitNot = "~" }
 
 public enum BinaryOperator: String, Sendable {
   case add = "+", subtract = "-", multiply = "*", divide = "/", floorDivide = "//"
   case modulo = "%", power = "**", matmul = "@"
   case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
   case contains = "in"
+  case bitAnd = "&", bitOr = "|", bitXor = "^", shiftLeft = "<<", shiftRight = ">>"
 }
 
 public struct Parameter: Sendable {

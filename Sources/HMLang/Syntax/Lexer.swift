@@ -266,7 +266,6 @@ public struct Lexer {
     while i < end, bytes[i] & 0xC0 == 0x80 { i += 1 }
     let ch = String(decoding: bytes[start..<i], as: UTF8.self)
     if ch == "!" { return .error("unexpected '!': use 'not' for negation and '!=' for inequality") }
-    if ch == "&" || ch == "|" { return .error("unexpected '\(ch)': use 'and' / 'or'") }
     return .error("unexpected character '\(ch)'")
   }
 }

@@ -184,8 +184,11 @@ public struct Parser {
       return Stmt(kind: .importModule(path: path, alias: alias), span: start.to(end))
     }
     guard let expr = expression() else { return nil }
-    let ops: [(Symbol, BinaryOperator?)] = [(.equal, nil), (.plusEqual, .add), (.minusEqual, .subtract),
-                                            (.starEqual, .multiply), (.slashEqual, .divide)]
+    let ops: [(Symbol, BinaryOperator?)] = [
+      (.equal, nil), (.plusEqual, .add), (.minusEqual, .subtract), (.starEqual, .multiply),
+      (.slashEqual, .divide), (.slashSlashEqual, .floorDivide), (.percentEqual, .modulo),
+      (.starStarEqual, .power), (.atEqual, .matmul), (.ampersandEqual, .bitAnd), (.pipeEqual, .bitOr),
+      (.caretEqual, .bitXor), (.lessLessEqual, .shiftLeft), (.greaterGreaterEqual, .shiftRight)]
     for (symbol, op) in ops where isSymbol(symbol) {
       let opSpan = advance().span
       guard expr.isAssignable else {
@@ -276,7 +279,7 @@ public struct Parser {
 
   /// Binding powers, loosest first.
   private enum Precedence: Int, Comparable {
-    case none, or, and, not, comparison, range, term, factor, unary, power, postfix
+    case none, or, and, not, comparison, range, bitOr, bitXor, bitAnd, shift, term, factor, unary, power, postfix
     static func < (a: Precedence, b: Precedence) -> Bool { a.rawValue < b.rawValue }
   }
 
@@ -313,6 +316,11 @@ public struct Parser {
       case .percent: return (.factor, .modulo)
       case .at: return (.factor, .matmul)
       case .starStar: return (.power, .power)
+      case .pipe: return (.bitOr, .bitOr)
+      case .caret: return (.bitXor, .bitXor)
+      case .ampersand: return (.bitAnd, .bitAnd)
+      case .lessLess: return (.shift, .shiftLeft)
+      case .greaterGreater: return (.shift, .shiftRight)
       default: return nil
       }
     default: return nil
@@ -361,6 +369,10 @@ public struct Parser {
       if case .int(let v) = operand.kind, operand.span.start == start.end { return Expr(kind: .int(-v), span: start.to(operand.span)) }
       if case .float(let v) = operand.kind { return Expr(kind: .float(-v), span: start.to(operand.span)) }
       return Expr(kind: .unary(.negate, operand), span: start.to(operand.span))
+    }
+    if match(.tilde) {
+      guard let operand = parse(.unary) else { return nil }
+      return Expr(kind: .unary(.bitNot, operand), span: start.to(operand.span))
     }
     guard let primary = primary() else { return nil }
     return postfix(primary)

@@ -29,9 +29,12 @@ public enum Symbol: String, CaseIterable, Sendable {
   case comma = ",", dot = ".", colon = ":", semicolon = ";", question = "?"
   case plus = "+", minus = "-", star = "*", slash = "/", slashSlash = "//", percent = "%"
   case starStar = "**", at = "@"
+  case ampersand = "&", pipe = "|", caret = "^", tilde = "~", lessLess = "<<", greaterGreater = ">>"
   case equal = "=", equalEqual = "==", bangEqual = "!=", less = "<", lessEqual = "<="
   case greater = ">", greaterEqual = ">="
   case plusEqual = "+=", minusEqual = "-=", starEqual = "*=", slashEqual = "/="
+  case slashSlashEqual = "//=", percentEqual = "%=", starStarEqual = "**=", atEqual = "@="
+  case ampersandEqual = "&=", pipeEqual = "|=", caretEqual = "^=", lessLessEqual = "<<=", greaterGreaterEqual = ">>="
   case dotDot = "..", dotDotEqual = "..=", arrow = "=>"
 }
 

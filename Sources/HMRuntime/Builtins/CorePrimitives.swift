@@ -45,6 +45,13 @@ enum CorePrimitives {
     Primitive("type", [ParameterSpec("x", .any)], returns: "a string", category: "core",
               doc: "The type name of a value: nil, bool, int, float, string, list, record, range, function, or a native type such as tensor.",
               example: "type(1.5)  # \"float\"") { call in call.vm.heap.makeString(call[0].typeName) },
+    Primitive("identical", [ParameterSpec("a", .any), ParameterSpec("b", .any)], returns: "a bool", category: "core",
+              doc: "Whether a and b are the same object (lists, records, functions, native objects), or equal numbers, bools, strings or nil. `==` compares contents: two records with the same fields are ==, but not identical.",
+              example: "let r = {x: 1}\nidentical(r, r) and not identical(r, {x: 1})  # true") { call in
+      let a = call[0], b = call[1]
+      guard a.tag == b.tag else { return Value(false) }
+      return Value(a.tag == .string ? try call.vm.valuesEqual(a, b) : a.isIdentical(to: b))
+    },
     Primitive("str", [ParameterSpec("x", .any)], returns: "a string", category: "core",
               doc: "The value as a string (strings unchanged; others as printed).",
               example: "str(42) + \"!\"") { call in
