@@ -75,4 +75,12 @@ struct ScriptSmokeTests {
     let out = try run("scripts/benchmarks/interp/\(program).hm")
     #expect(out.trimmingCharacters(in: .whitespacesAndNewlines) == check)
   }
+
+  @Test("Are We Fast Yet's command line runs and verifies each benchmark", arguments: [
+    "Bounce", "List", "Mandelbrot", "NBody", "Permute", "Queens", "Sieve", "Storage", "Towers",
+  ])
+  func awfyRun(_ benchmark: String) throws {
+    let out = try run("scripts/benchmarks/awfy/run.hm", [benchmark, "2", "1"])
+    #expect(out.contains("\(benchmark): iterations=2 average: "), "\(out)")
+  }
 }
