@@ -25,7 +25,7 @@ extension VM {
     for c in candidates where FileManager.default.fileExists(atPath: c) {
       let resolved = Paths.standardize(c)
       key = resolved
-      shownName = c.hasPrefix("./") ? String(c.dropFirst(2)) : c
+      shownName = resolved
       if let cached = importCache[resolved] { return cached }
       guard let t = try? String(contentsOfFile: resolved, encoding: .utf8) else {
         throw RuntimeError("import: cannot read '\(resolved)' (not UTF-8 text?)")
