@@ -12,11 +12,21 @@ public final class MapObject: HeapObject {
   }
   /// Slots in insertion order; a removed key leaves an `.absent` key until the next rehash.
   private var slots: [Slot] = []
-  /// Slot index + 1, 0 = empty, -1 = deleted.
+  /// Slot index + 1, 0 = empty, -1 = deleted. Empty while the map has at most `linearLimit`
+  /// slots: a small record (most are) is searched by a scan of its slots and costs one
+  /// allocation fewer.
   private var index: [Int32] = []
   public private(set) var count = 0
+  static let linearLimit = 8
 
   override public init() {}
+
+  /// A map with room for `capacity` entries (a record literal's fields).
+  init(capacity: Int) {
+    super.init()
+    slots.reserveCapacity(capacity)
+    if capacity > MapObject.linearLimit { rehash(minimum: capacity) }
+  }
   override func trace(_ heap: Heap) {
     for s in slots {
       heap.mark(s.key)
@@ -33,7 +43,10 @@ public final class MapObject: HeapObject {
   }
 
   func find(_ key: Value, hash: Int) -> Int? {
-    guard !index.isEmpty else { return nil }
+    if index.isEmpty {
+      for i in 0..<slots.count where slots[i].hash == hash && keysEqual(slots[i].key, key) { return i }
+      return nil
+    }
     let mask = index.count - 1
     var probe = hash & mask
     while true {
@@ -58,7 +71,25 @@ public final class MapObject: HeapObject {
 
   public func get(_ key: StringObject) -> Value? {
     let v = Value(key, .string)
+    if let i = identicalSlot(v) { return slots[i].value }
     return find(v, hash: key.hash).map { slots[$0].value }
+  }
+
+  /// Sets the field `name` (a string) to `value`.
+  func setField(_ name: Value, _ value: Value) {
+    if let i = identicalSlot(name) { slots[i].value = value; return }
+    set(name, value, hash: name.borrow(StringObject.self) { $0.hash })
+  }
+
+  /// In a small map, the slot whose key is this very object (or int, …), without hashing:
+  /// field names are interned constants, so `r.x` finds a record literal's `x` by identity.
+  @inline(__always)
+  private func identicalSlot(_ key: Value) -> Int? {
+    guard index.isEmpty else { return nil }
+    return slots.withUnsafeBufferPointer { b in
+      for i in 0..<b.count where b[i].key.isIdentical(to: key) { return i }
+      return nil
+    }
   }
 
   public func set(_ key: Value, _ value: Value) throws(RuntimeError) {
@@ -68,6 +99,11 @@ public final class MapObject: HeapObject {
   /// Sets `key`, whose `hashKey` is `h`, to `value`.
   func set(_ key: Value, _ value: Value, hash h: Int) {
     if let i = find(key, hash: h) { slots[i].value = value; return }
+    if index.isEmpty && slots.count < MapObject.linearLimit {
+      slots.append(Slot(hash: h, key: key, value: value))
+      count += 1
+      return
+    }
     if (slots.count + 1) * 3 >= index.count * 2 { rehash(minimum: (count + 1) * 2) }
     slots.append(Slot(hash: h, key: key, value: value))
     count += 1
@@ -78,10 +114,12 @@ public final class MapObject: HeapObject {
   public func remove(_ key: Value) throws(RuntimeError) -> Value? {
     let h = try hashKey(key)
     guard let i = find(key, hash: h) else { return nil }
-    let mask = index.count - 1
-    var probe = h & mask
-    while Int(index[probe]) != i + 1 { probe = (probe + 1) & mask }
-    index[probe] = -1
+    if !index.isEmpty {
+      let mask = index.count - 1
+      var probe = h & mask
+      while Int(index[probe]) != i + 1 { probe = (probe + 1) & mask }
+      index[probe] = -1
+    }
     let old = slots[i].value
     slots[i].key = .absent; slots[i].value = .nil
     count -= 1
@@ -132,8 +170,10 @@ func hashKey(_ v: Value) throws(RuntimeError) -> Int {
 }
 
 /// Key equality: numbers by value (1 == 1.0), strings by content, others by identity.
+@inline(__always)
 func keysEqual(_ a: Value, _ b: Value) -> Bool {
   if a.tag == b.tag {
+    if a.bits == b.bits && a.tag != .float { return true }  // the same (interned) string, int, …
     switch a.tag {
     case .string:
       return a.borrow(StringObject.self) { x in b.borrow(StringObject.self) { y in x.equals(y) } }

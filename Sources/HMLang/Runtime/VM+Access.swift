@@ -32,6 +32,12 @@ extension VM {
   func getIndex(_ container: Value, _ index: Value) throws(RuntimeError) -> Value {
     switch container.tag {
     case .list:
+      if index.tag == .int, let v = container.borrow(ListObject.self, { l -> Value? in
+        let k = index.int, n = l.items.count
+        return k >= 0 && k < n ? l.items[k] : (k < 0 && k >= -n ? l.items[n + k] : nil)
+      }) {
+        return v
+      }
       let items = container.listObject.items
       if let s = sliceOf(index) {
         do { return heap.makeList(try s.indices(count: items.count).map { items[$0] }) } catch { throw asRuntimeError(error) }
@@ -83,8 +89,8 @@ extension VM {
   func setIndex(_ container: Value, _ index: Value, _ value: Value) throws(RuntimeError) {
     switch container.tag {
     case .list:
-      let l = container.listObject
-      l.items[try normalise(index, count: l.items.count, of: "list")] = value
+      let k = try normalise(index, count: container.borrow(ListObject.self) { $0.items.count }, of: "list")
+      container.borrow(ListObject.self) { $0.items[k] = value }
     case .map:
       let h = try hashKey(index)
       container.borrow(MapObject.self) { $0.set(index, value, hash: h) }
@@ -105,10 +111,20 @@ extension VM {
     throw RuntimeError("cannot assign into \(container.typeNameWithArticle) with \(indices.count) indices")
   }
 
-  func getField(_ object: Value, _ name: StringObject) throws(RuntimeError) -> Value {
+  /// `object.name`; `name` is an interned string constant. Borrows both (no ARC on the hot path).
+  @inline(__always)
+  func getField(_ object: Value, _ name: Value) throws(RuntimeError) -> Value {
+    if object.tag == .map,
+       let v = object.borrow(MapObject.self, { m in name.borrow(StringObject.self) { m.get($0) } }) {
+      return v
+    }
+    return try getFieldSlowly(object, name.stringObject)
+  }
+
+  @inline(never)
+  func getFieldSlowly(_ object: Value, _ name: StringObject) throws(RuntimeError) -> Value {
     switch object.tag {
     case .map:
-      if let v = object.mapObject.get(name) { return v }
       let fields = object.mapObject.entries.compactMap { $0.key.string }
       let n = name.string
       var notes: [String] = []
@@ -144,11 +160,13 @@ extension VM {
     return members.isEmpty ? [] : ["its members: \(members.prefix(16).joined(separator: ", "))"]
   }
 
-  func setField(_ object: Value, _ name: StringObject, _ value: Value) throws(RuntimeError) {
+  /// `object.name = value`; `name` is an interned string constant.
+  @inline(__always)
+  func setField(_ object: Value, _ name: Value, _ value: Value) throws(RuntimeError) {
     guard object.tag == .map else {
-      throw RuntimeError("cannot set field '\(name.string)' on \(object.typeNameWithArticle)")
+      throw RuntimeError("cannot set field '\(name.stringObject.string)' on \(object.typeNameWithArticle)")
     }
-    try object.mapObject.set(Value(name, .string), value)
+    object.borrow(MapObject.self) { $0.setField(name, value) }
   }
 
   func lookupMethod(_ receiver: Value, _ name: StringObject) throws(RuntimeError) -> NativeFunction {

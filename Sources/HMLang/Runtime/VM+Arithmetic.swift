@@ -88,8 +88,12 @@ extension VM {
     case (.multiply, .list, .int), (.multiply, .int, .list):
       let (l, n) = x.tag == .list ? (x.listObject, y.int) : (y.listObject, x.int)
       guard n <= 100_000_000 / max(1, l.items.count) else { throw RuntimeError("list repetition too large") }
+      let items = l.items, times = max(0, n)
+      // `[v] * n` is how scripts make a fixed-size array: one allocation, no appends.
+      if items.count == 1 { return heap.makeList(Array(repeating: items[0], count: times)) }
       var out: [Value] = []
-      for _ in 0..<max(0, n) { out += l.items }
+      out.reserveCapacity(items.count * times)
+      for _ in 0..<times { out.append(contentsOf: items) }
       return heap.makeList(out)
     case (.multiply, .string, .int), (.multiply, .int, .string):
       let (s, n) = x.tag == .string ? (x.string ?? "", y.int) : (y.string ?? "", x.int)

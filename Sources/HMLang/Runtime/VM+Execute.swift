@@ -65,19 +65,22 @@ extension VM {
           G[Instruction.bx(i)] = R[a]
         case .getUpvalue:
           R[a] = frame.closure._withUnsafeGuaranteedRef { c in
-            let u = c.upvalues[Instruction.b(i)]
-            return u.slot >= 0 ? stack[u.slot] : u.closed
+            c.upvalues[Instruction.b(i)]._withUnsafeGuaranteedRef { u in u.slot >= 0 ? stack[u.slot] : u.closed }
           }
         case .setUpvalue:
-          let u = frame.closure.takeUnretainedValue().upvalues[Instruction.b(i)]
-          if u.slot >= 0 { stack[u.slot] = R[a] } else { u.closed = R[a] }
+          let v = R[a]
+          frame.closure._withUnsafeGuaranteedRef { c in
+            c.upvalues[Instruction.b(i)]._withUnsafeGuaranteedRef { u in
+              if u.slot >= 0 { stack[u.slot] = v } else { u.closed = v }
+            }
+          }
         case .closure:
           let child = frame.proto.takeUnretainedValue().protos[Instruction.bx(i)]
-          var ups: [UpvalueObject] = []
+          var ups: [Unmanaged<UpvalueObject>] = []
           ups.reserveCapacity(child.upvalues.count)
           let enclosing = frame.closure.takeUnretainedValue()
           for u in child.upvalues {
-            ups.append(u.fromParentRegister ? captureUpvalue(slot: frame.base + u.index) : enclosing.upvalues[u.index])
+            ups.append(u.fromParentRegister ? Unmanaged.passUnretained(captureUpvalue(slot: frame.base + u.index)) : enclosing.upvalues[u.index])
           }
           R[a] = heap.makeClosure(ClosureObject(proto: child, upvalues: ups))
         case .close:
@@ -235,7 +238,7 @@ extension VM {
           R[a] = heap.makeList(Array(UnsafeBufferPointer(start: R + b, count: n)))
         case .newMap:
           let b = Instruction.b(i), n = Instruction.c(i)
-          let m = MapObject()
+          let m = MapObject(capacity: n)
           for j in 0..<n { try m.set(R[b + 2 * j], R[b + 2 * j + 1]) }
           R[a] = heap.makeMap(m)
         case .newSlice:
@@ -252,9 +255,9 @@ extension VM {
           try setIndexN(R[a], Array(UnsafeBufferPointer(start: R + a + 1, count: Instruction.b(i))), R[Instruction.c(i)])
         case .getField:
           frames[frameCount - 1].pc = pc
-          R[a] = try getField(R[Instruction.b(i)], K[Instruction.c(i)].stringObject)
+          R[a] = try getField(R[Instruction.b(i)], K[Instruction.c(i)])
         case .setField:
-          try setField(R[a], K[Instruction.b(i)].stringObject, R[Instruction.c(i)])
+          try setField(R[a], K[Instruction.b(i)], R[Instruction.c(i)])
 
         case .call, .callNamed, .invoke, .invokeNamed:
           var callee = a
