@@ -30,6 +30,12 @@ extension Compiler {
         switch piece {
         case .text(let s): emit(.loadConstant, w + i, bx: try constant(s))
         case .expr(let x): try compile(x, into: w + i)
+        case .formatted(let x, let spec):
+          try compile(x, into: w + i)
+          guard fs.formatSpecs.count < 65_535 else { throw fail("too many formatted interpolations in one function", at: e.span) }
+          fs.formatSpecs.append(spec)
+          currentSpan = x.span
+          emit(.formatValue, w + i, w + i, fs.formatSpecs.count - 1)
         }
       }
       currentSpan = e.span

@@ -37,6 +37,7 @@ final class Compiler {
     var maxRegisters = 1
     var upvalues: [(name: String, fromParentRegister: Bool, index: Int, isConstant: Bool)] = []
     var loops: [Loop] = []
+    var formatSpecs: [FormatSpec] = []
     /// `try` blocks open at the current point of the function (each an error handler in the VM).
     var tryDepth = 0
     /// True when the function creates closures (then loops close upvalues on every exit).
@@ -116,7 +117,13 @@ final class Compiler {
       case .block(let ss): ss.forEach(visitStmt)
       case .ifElse(let c, let t, let e): visit(c); visit(t); if let e { visit(e) }
       case .tryCatch(let body, _, let handler): visit(body); visit(handler)
-      case .string(let pieces): for p in pieces { if case .expr(let x) = p { visit(x) } }
+      case .string(let pieces):
+        for p in pieces {
+          switch p {
+          case .expr(let x), .formatted(let x, _): visit(x)
+          case .text: break
+          }
+        }
       default: break
       }
     }
@@ -139,6 +146,7 @@ final class Compiler {
     FunctionProto(name: f.name, parameterNames: parameters, requiredCount: required,
                   maxRegisters: f.maxRegisters, code: f.code, constants: f.constants, protos: f.protos,
                   upvalues: f.upvalues.map { ($0.fromParentRegister, $0.index) }, spans: f.spans,
+                  formatSpecs: f.formatSpecs,
                   source: source, module: module)
   }
 

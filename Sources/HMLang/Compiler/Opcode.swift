@@ -15,6 +15,7 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
   case concat, makeRange, makeRangeInclusive, importModule, unpack
   case tryBegin, tryEnd
   case bitAnd, bitOr, bitXor, shiftLeft, shiftRight, bitNot
+  case formatValue
 
   public enum Format: Sendable { case abc, abx }
 
@@ -94,6 +95,7 @@ public enum Opcode: UInt8, CaseIterable, Sendable {
     case .shiftLeft: return (.abc, "R(A) = R(B) << R(C) (overflow is an error)")
     case .shiftRight: return (.abc, "R(A) = R(B) >> R(C) (arithmetic)")
     case .bitNot: return (.abc, "R(A) = ~R(B)")
+    case .formatValue: return (.abc, "R(A) = R(B) formatted by the function's format spec C (`{x:.3f}`)")
     }
   }
 }

@@ -16,6 +16,8 @@ public final class FunctionProto {
   public let upvalues: [(fromParentRegister: Bool, index: Int)]
   /// Source span of every instruction (for errors and traces).
   public let spans: [Span]
+  /// The format specs of `{expr:spec}` interpolations (`formatValue`'s C operand indexes them).
+  let formatSpecs: [FormatSpec]
   public let source: Source
   /// Modules outlive their functions (the VM keeps every module), so no reference count here.
   public unowned(unsafe) let module: Module
@@ -23,7 +25,7 @@ public final class FunctionProto {
 
   init(name: String, parameterNames: [String], requiredCount: Int, maxRegisters: Int,
        code: [UInt64], constants: [Value], protos: [FunctionProto],
-       upvalues: [(Bool, Int)], spans: [Span], source: Source, module: Module) {
+       upvalues: [(Bool, Int)], spans: [Span], formatSpecs: [FormatSpec], source: Source, module: Module) {
     self.name = name; self.parameterNames = parameterNames; self.requiredCount = requiredCount
     self.parameterCount = parameterNames.count
     self.maxRegisters = maxRegisters
@@ -35,7 +37,7 @@ public final class FunctionProto {
     self.constantCount = constants.count
     self.protos = protos
     self.upvalues = upvalues.map { (fromParentRegister: $0.0, index: $0.1) }
-    self.spans = spans; self.source = source; self.module = module
+    self.spans = spans; self.formatSpecs = formatSpecs; self.source = source; self.module = module
   }
 
   deinit {

@@ -349,6 +349,8 @@ extension VM {
           handlers.removeLast(a)
         case .bitAnd, .bitOr, .bitXor, .shiftLeft, .shiftRight, .bitNot:
           R[a] = try bitwise(Instruction.opcode(i), R[Instruction.b(i)], R[Instruction.c(i)])
+        case .formatValue:
+          R[a] = try format(R[Instruction.b(i)], frame.proto._withUnsafeGuaranteedRef { $0.formatSpecs[Instruction.c(i)] })
         }
       }
     } catch {

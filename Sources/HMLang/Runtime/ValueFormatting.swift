@@ -97,3 +97,10 @@ public func quote(_ s: String) -> String {
   }
   return out + "\""
 }
+
+extension VM {
+  /// `{value:spec}` in an interpolation.
+  func format(_ value: Value, _ spec: FormatSpec) throws(RuntimeError) -> Value {
+    heap.makeString(try spec.format(value, str: { str($0) }))
+  }
+}

@@ -28,7 +28,8 @@ public indirect enum ExprKind: Sendable {
   case range(Expr, Expr, inclusive: Bool)
 }
 
-public enum InterpolationPiece: Sendable { case text(String), expr(Expr) }
+/// A piece of a string literal: text, `{expr}`, or `{expr:spec}` (formatted by `spec`).
+public enum InterpolationPiece: Sendable { case text(String), expr(Expr), formatted(Expr, FormatSpec) }
 
 public struct MapEntry: Sendable {
   public enum Key: Sendable { case name(String), expr(Expr) }

@@ -475,6 +475,19 @@ public struct Parser {
             panicking = true
             return nil
           }
+          // `{expr:spec}`: the text after a top-level ':' is a format spec (parsed here, so a
+          // bad one is a syntax error where it is written).
+          if !sub.atEnd, case .symbol(.colon) = sub.current.kind {
+            let specSpan = Span(sub.current.span.end, span.end)
+            do {
+              let spec = try FormatSpec(parsing: source.text(of: specSpan))
+              diagnostics.append(contentsOf: sub.diagnostics)
+              parts.append(.formatted(e, spec))
+            } catch {
+              report(error.message, at: specSpan); return nil
+            }
+            continue
+          }
           if !sub.atEnd {
             report("unexpected \(sub.describe(sub.current)) in interpolation", at: sub.current.span); return nil
           }

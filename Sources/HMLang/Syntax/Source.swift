@@ -31,6 +31,12 @@ public final class Source: @unchecked Sendable {
     return (lo + 1, column)
   }
 
+  /// The text a span covers.
+  public func text(of span: Span) -> String {
+    let lo = max(0, min(span.start, bytes.count)), hi = max(lo, min(span.end, bytes.count))
+    return String(decoding: bytes[lo..<hi], as: UTF8.self)
+  }
+
   /// The text of a 1-based line, without its newline.
   public func lineText(_ line: Int) -> String {
     guard line >= 1, line <= lineStarts.count else { return "" }

@@ -19,19 +19,6 @@ extension String {
   func padded(to width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
 }
 
-/// printf-style formatting of one number (`%.3f`, `%.2e`, `%g`, `%04x`): C's snprintf.
-func cFormat(_ spec: String, _ value: Double) -> String {
-  var buffer = [CChar](repeating: 0, count: 512)
-  let n = withVaList([value]) { vsnprintf(&buffer, buffer.count, spec, $0) }
-  return n < 0 ? "\(value)" : String(decoding: buffer.prefix(Int(min(n, 511))).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-}
-
-func cFormat(_ spec: String, _ value: Int) -> String {
-  var buffer = [CChar](repeating: 0, count: 128)
-  let n = withVaList([value]) { vsnprintf(&buffer, buffer.count, spec, $0) }
-  return n < 0 ? "\(value)" : String(decoding: buffer.prefix(Int(min(n, 127))).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-}
-
 /// Seconds on the monotonic clock.
 func monotonicSeconds() -> Double {
   var ts = timespec()
