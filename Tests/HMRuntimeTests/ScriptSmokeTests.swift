@@ -56,6 +56,18 @@ struct ScriptSmokeTests {
     #expect(out.contains("| siamese |") && out.contains("wrote results/hindsight_nav2d_quick/"), "\(out)")
   }
 
+  @Test func hindsightExpertsExperimentRunsEveryMethod() throws {
+    for (variant, family) in [(["quick"], "maze"), (["quick", "nav2d"], "nav2d")] {
+      let out = try run("scripts/hindsight_experts.hm", variant)
+      for method in ["none", "unfiltered", "siamese", "siamese_no_relabel", "oracle",
+                     "unfiltered_unweighted", "siamese_unweighted", "oracle_unweighted"] {
+        #expect(out.contains("| \(method) |"), "\(out)")
+      }
+      #expect(!out.contains("R holds 0 trajectories"), "\(out)")
+      #expect(out.contains("wrote results/hindsight_experts_\(family)_quick/runs.csv"), "\(out)")
+    }
+  }
+
   @Test func siameseExpertsReportAHeldOutAUC() throws {
     for variant in [["quick"], ["quick", "nav2d"]] {
       let out = try run("scripts/siamese_experts.hm", variant)
