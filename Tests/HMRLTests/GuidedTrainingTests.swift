@@ -178,6 +178,58 @@ struct GuidedTrainingTests {
     #expect(try r.parameters.flattened().toArray().allSatisfy { $0.isFinite })
   }
 
+  /// `weighting: .none` weighs every buffer step 1 (ESS = the steps, mean weight 1), so whether
+  /// the baseline and normalisation are weighted makes no difference; with importance weights it
+  /// does, and per-step weights are at least the per-decision ones.
+  @Test func weightingModes() throws {
+    let maze = try openMaze(horizon: 12)
+    let target = try task(maze, 4, 4)
+    let policy = try CategoricalMLPPolicy(observationSize: target.observationSize, actionCount: 4, hidden: [8])
+    var rng = RandomStream(seed: 3)
+    let theta = try policy.initialParameters(using: &rng)
+    let buffer = try successBuffer([try task(maze, 4, 4), try task(maze, 3, 4)], episodes: [300, 300])
+    func run(_ weighting: ImportanceWeighting, weighAdvantages: Bool = true) throws -> GuidedTrainingResult {
+      var c = GuidedTrainingConfiguration()
+      c.mode = .unfiltered; c.iterations = 3; c.episodes = 4; c.bufferTrajectories = 6; c.learningRate = 0.5
+      c.weighting = weighting; c.weighAdvantages = weighAdvantages
+      return try guidedTrain(policy: policy, environment: target, initialParameters: theta, buffer: buffer, score: nil, configuration: c)
+    }
+    let none = try run(.none), noneUnweighed = try run(.none, weighAdvantages: false)
+    #expect(none.records.allSatisfy { $0.meanImportanceWeight == 1 })
+    #expect(try none.parameters.flattened().toArray() == noneUnweighed.parameters.flattened().toArray())
+    let decision = try run(.perDecision), decisionUnweighed = try run(.perDecision, weighAdvantages: false)
+    #expect(try decision.parameters.flattened().toArray() != decisionUnweighed.parameters.flattened().toArray())
+    #expect(decision.records[0].loss != decisionUnweighed.records[0].loss)
+    let step = try run(.perStep)
+    // The same first batch and buffer draw: only the weights differ.
+    #expect((step.records[0].meanImportanceWeight ?? 0) >= (decision.records[0].meanImportanceWeight ?? 1))
+    #expect((decision.records[0].meanImportanceWeight ?? 1) < 1)
+    #expect(decision.configuration.weighting == .perDecision && step.configuration.weighting == .perStep)
+  }
+
+  /// A clipped step moves θ by at most lr·maxNorm (SGD) and records the norm before clipping.
+  @Test func gradientClipping() throws {
+    let maze = try openMaze(horizon: 12)
+    let target = try task(maze, 4, 4)
+    let (policy, theta) = try uniform(target)
+    let buffer = try successBuffer([try task(maze, 4, 4)], episodes: [300])
+    var c = GuidedTrainingConfiguration()
+    c.mode = .unfiltered; c.iterations = 1; c.episodes = 4; c.learningRate = 2; c.weighting = .none
+    let free = try guidedTrain(policy: policy, environment: target, initialParameters: theta, buffer: buffer, score: nil, configuration: c)
+    var clipped = c; clipped.maxGradientNorm = 0.01
+    let r = try guidedTrain(policy: policy, environment: target, initialParameters: theta, buffer: buffer, score: nil, configuration: clipped)
+    #expect(r.records[0].gradientNorm == free.records[0].gradientNorm && free.records[0].gradientNorm > 0.01)
+    let after = try r.parameters.flattened().toArray(), before = try theta.flattened().toArray()
+    var squared = 0.0
+    for (x, y) in zip(after, before) { squared += (x - y) * (x - y) }
+    let bound: Double = 2 * 0.01 * (1 + 1e-6)   // lr · maxNorm
+    #expect(squared.squareRoot() <= bound)
+    var bad = c; bad.maxGradientNorm = 0
+    expectRLError(.invalidArgument, containing: "maxGradientNorm") {
+      try guidedTrain(policy: policy, environment: target, initialParameters: theta, buffer: buffer, score: nil, configuration: bad)
+    }
+  }
+
   @Test func failuresAreClear() throws {
     let maze = try openMaze()
     let target = try task(maze, 4, 4)

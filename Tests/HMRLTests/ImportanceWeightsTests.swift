@@ -41,6 +41,21 @@ struct ImportanceWeightsTests {
     expectRelative(truncated.relativeEffectiveSampleSize, 0.9, 1e-14, "ESS/n")
   }
 
+  /// Per-step weights keep each step's own truncated ratio only: the first step's small ratio
+  /// does not carry to the second.
+  @Test func perStepWeightsIgnoreEarlierDecisions() throws {
+    // Ratios 0.5 then 2.
+    let behaviour: [[Double]] = [[log(0.5), log(0.25)]]
+    let current: [[Double]] = [[log(0.25), log(0.5)]]
+    let perDecision = try ImportanceWeights(currentLogProbs: current, behaviourLogProbs: behaviour)
+    expectClose(perDecision.weights[0], [0.5, 0.5], rtol: 1e-15)       // ρ₀ = 0.5; c₀ρ₁ = 0.5·1
+    let perStep = try ImportanceWeights(currentLogProbs: current, behaviourLogProbs: behaviour, perDecision: false)
+    expectClose(perStep.weights[0], [0.5, 1], rtol: 1e-15)             // ρ₀; ρ₁ = min(1, 2)
+    let uncapped = try ImportanceWeights(currentLogProbs: current, behaviourLogProbs: behaviour,
+                                         rhoBar: .infinity, cBar: .infinity, perDecision: false)
+    expectClose(uncapped.weights[0], [0.5, 2], rtol: 1e-15)
+  }
+
   @Test func selfNormalisedWeightsAverageOne() throws {
     var rng = SplitMix64(seed: 5)
     let current = (0..<7).map { n in (0...n).map { _ in Double.random(in: -3...0, using: &rng) } }

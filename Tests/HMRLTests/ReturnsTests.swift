@@ -1,4 +1,5 @@
 import Testing
+import HMTestSupport
 import HMTensor
 @testable import HMRL
 
@@ -31,6 +32,36 @@ import HMTensor
     #expect(adv[6] == 0 && adv[7] == 0)
     #expect(abs(weightedMean(adv, masks: masks, episodes: 2, steps: 4)) < 1e-9)
     #expect(abs(weightedMean(adv.map { $0 * $0 }, masks: masks, episodes: 2, steps: 4) - 1) < 1e-6)
+  }
+
+  /// Step weights: all ones change nothing (bit for bit), a weight of 0 drops a step, and a
+  /// weight of 2 counts a step twice.
+  @Test func stepWeightsWeighTheFitAndTheNormalisation() throws {
+    let x: [Double] = [1, 2, 3, 4, 5, 6, 7, 8]
+    let ones = [Double](repeating: 1, count: 8)
+    #expect(weightedMean(x, masks: masks, episodes: 2, steps: 4, stepWeights: ones) == weightedMean(x, masks: masks, episodes: 2, steps: 4))
+    #expect(try normalizeAdvantages(x, masks: masks, episodes: 2, steps: 4, stepWeights: ones)
+            == normalizeAdvantages(x, masks: masks, episodes: 2, steps: 4))
+    // Episode 1 weighing 0: the mean of episode 0 alone.
+    #expect(weightedMean(x, masks: masks, episodes: 2, steps: 4, stepWeights: [1, 1, 1, 1, 0, 0, 0, 0]) == 2.5)
+    // Weights 1 and 3 on two one-step episodes: (1·10 + 3·20) / 4.
+    #expect(weightedMean([10, 20], masks: [1, 1], episodes: 2, steps: 1, stepWeights: [1, 3]) == 17.5)
+
+    // The fit: a weight of 2 on every step of episode 0 is episode 0 sampled twice.
+    let (b, t, o) = (2, 5, 1)
+    var rng = RandomStream(seed: 9)
+    let obs = (0..<(b * t * o)).map { _ in rng.normal() }
+    let returns = (0..<(b * t)).map { _ in rng.normal() }
+    let m = [Double](repeating: 1, count: b * t)
+    let weighted = try LinearFeatureBaseline().fit(observations: obs, returns: returns, masks: m, episodes: b, steps: t,
+                                                   observationSize: o, stepWeights: [2, 2, 2, 2, 2, 1, 1, 1, 1, 1])
+    let twice = try LinearFeatureBaseline().fit(observations: Array(obs[0..<5]) + obs, returns: Array(returns[0..<5]) + returns,
+                                                masks: m + [1, 1, 1, 1, 1], episodes: 3, steps: t, observationSize: o)
+    expectClose(weighted.coefficients, twice.coefficients, rtol: 1e-9)
+    let unweighted = try LinearFeatureBaseline().fit(observations: obs, returns: returns, masks: m, episodes: b, steps: t, observationSize: o)
+    #expect(try LinearFeatureBaseline().fit(observations: obs, returns: returns, masks: m, episodes: b, steps: t,
+                                            observationSize: o, stepWeights: [Double](repeating: 1, count: 10)) == unweighted)
+    #expect(weighted.coefficients != unweighted.coefficients)
   }
 
   @Test func linearBaselineFitsALinearReturnExactly() throws {

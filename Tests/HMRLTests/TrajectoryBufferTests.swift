@@ -73,5 +73,13 @@ struct TrajectoryBufferTests {
     try "{\"format\": \"other\"}".write(toFile: path, atomically: true, encoding: .utf8)
     #expect(throws: RLError.self) { _ = try TrajectoryBuffer.load(from: path) }
     #expect(throws: RLError.self) { _ = try TrajectoryBuffer.load(from: path + ".missing") }
+    // The folders leading to the file are created, as every other writer does; an impossible
+    // path is an RLError naming buffer.save and the system's reason.
+    let nested = FileManager.default.temporaryDirectory.appendingPathComponent("hm-buffer-\(getpid())/a/b/r.json").path
+    try r.save(to: nested)
+    #expect(try TrajectoryBuffer.load(from: nested) == r)
+    expectRLError(.invalidArgument, containing: "buffer.save: cannot create /proc/no-such-folder/r.json") {
+      try r.save(to: "/proc/no-such-folder/r.json")
+    }
   }
 }

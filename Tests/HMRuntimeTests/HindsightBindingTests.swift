@@ -284,7 +284,7 @@ struct HindsightBindingTests {
       let oracle = guided_train(pi, tasks[2], theta, buffer: h.buffer, mode: "oracle", scores: [0, 0, 1, 0, 0], threshold: 0.5, k: 3,
                                 episodes: 4, iterations: 2, quiet: true)
       let log = unfiltered.log[0]
-      {log_keys: log.keys() == ["iteration", "return", "successes", "episodes", "buffer_trajectories", "ess", "mean_weight", "buffer_return", "loss", "seconds"],
+      {log_keys: log.keys() == ["iteration", "return", "successes", "episodes", "buffer_trajectories", "ess", "mean_weight", "buffer_return", "loss", "grad_norm", "seconds"],
        unfiltered: (unfiltered.pool == size and log.buffer_trajectories == 3 and log.ess > 0 and log.mean_weight > 0
                    and log.buffer_return >= 0 and none_pass.log[0].buffer_return == nil
                    and unfiltered.log[1].episodes == 8),
@@ -311,6 +311,27 @@ struct HindsightBindingTests {
                       or (relabelled.first_success >= 1 and relabelled.first_success <= 12)),
        no_success: never.first_success == nil and never.log[0].successes == 0,
        episodes_counted: map(relabelled.log, fn(r) => r.episodes) == [4, 8, 12]}
+      """)
+  }
+
+  @Test func guidedWeightingIsAnOption() throws {
+    try expectChecks(Self.hindsightRun + """
+      fn run(weighting) {
+        guided_train(pi, tasks[2], theta, buffer: h.buffer, mode: "unfiltered", weighting: weighting, k: 3, episodes: 4,
+                     iterations: 2, seed: 5, quiet: true)
+      }
+      let none = run("none")
+      let step = run("per_step")
+      let decision = run("per_decision")
+      let unweighed = guided_train(pi, tasks[2], theta, buffer: h.buffer, mode: "unfiltered", weigh_advantages: false, k: 3,
+                                   episodes: 4, iterations: 2, seed: 5, quiet: true)
+      {none_weighs_one: none.log[0].mean_weight == 1 and none.config.weighting == "none",
+       per_step_at_least_per_decision: step.log[0].mean_weight >= decision.log[0].mean_weight,
+       recorded: decision.config.weighting == "per_decision" and decision.config.weigh_advantages and
+                 unweighed.config.weigh_advantages == false,
+       clipped: guided_train(pi, tasks[2], theta, buffer: h.buffer, mode: "unfiltered", max_grad_norm: 0.001, k: 3, episodes: 4,
+                             iterations: 1, seed: 5, quiet: true).config.max_gradient_norm == 0.001,
+       grad_norm: decision.log[0].grad_norm > 0}
       """)
   }
 

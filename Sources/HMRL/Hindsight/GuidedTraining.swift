@@ -23,6 +23,18 @@ public enum GuidanceMode: String, Codable, Sendable, CaseIterable {
   case oracle
 }
 
+/// How buffer steps are weighed against the on-policy ones.
+public enum ImportanceWeighting: String, Codable, Sendable, CaseIterable {
+  /// wₜ = (Π_{u<t} c_u)·ρₜ: per-decision importance weights, truncated (the note's importance
+  /// sampling; V-trace's truncation).
+  case perDecision = "per_decision"
+  /// wₜ = ρₜ = min(ρ̄, π_θ/π_behaviour) of the step alone: biased, but it does not vanish along
+  /// a trajectory when π_θ is far from the behaviour policy.
+  case perStep = "per_step"
+  /// wₜ = 1: buffer steps count as on-policy ones (no correction; the ablation).
+  case none
+}
+
 /// How the similar tasks' entries are picked from their scores.
 public enum BufferSelection: Codable, Sendable, Equatable {
   /// The k entries with the highest scores (ties: the more recent first).
@@ -60,6 +72,12 @@ public struct GuidedTrainingConfiguration: Codable, Sendable, Equatable {
   /// Whether buffer rewards are recomputed under T (default true); false keeps the rewards of
   /// the task each trajectory was sampled on (the ablation).
   public var relabel: Bool = true
+  /// How buffer steps are weighted (default `.perDecision`, the note's importance sampling).
+  public var weighting: ImportanceWeighting = .perDecision
+  /// Whether the baseline fit and the advantage normalisation weigh the steps as the loss does
+  /// (default true); false: every buffer step counts fully in them, whatever its weight in the
+  /// loss (this library's behaviour before 2026-12).
+  public var weighAdvantages: Bool = true
   /// ρ̄, the cap of a step's own importance ratio (default 1; `.infinity`: no cap).
   public var rhoBar: Double = 1
   /// c̄, the cap of the ratios of the steps before it (default 1; `.infinity`: no cap).
@@ -76,6 +94,11 @@ public struct GuidedTrainingConfiguration: Codable, Sendable, Equatable {
   public var learningRate: Double = 0.1
   /// The optimiser (default SGD).
   public var optimizer: GradientOptimizerKind = .sgd
+  /// The largest global L2 norm of a step's gradient: larger ones are scaled down to it
+  /// (PyTorch's `clip_grad_norm_`). nil (the default): no clipping. Unweighted buffer steps whose
+  /// actions a new policy finds nearly impossible have enormous score gradients: without a
+  /// clip they drove a Gaussian policy to NaN on 2D navigation.
+  public var maxGradientNorm: Double? = nil
   /// γ, the discount of the returns and of GAE (default 0.99).
   public var discount: Double = 0.99
   /// λ of GAE(λ) (default 1).
@@ -120,6 +143,9 @@ public struct GuidedTrainingConfiguration: Codable, Sendable, Equatable {
     guard rhoBar > 0, cBar > 0 else {
       throw RLError(.invalidArgument, operation, "rhoBar \(rhoBar) and cBar \(cBar) must be > 0 (infinity: no cap)")
     }
+    if let m = maxGradientNorm, !(m > 0) {
+      throw RLError(.invalidArgument, operation, "maxGradientNorm must be > 0, got \(m)")
+    }
     if let r = successReturn, !r.isFinite {
       throw RLError(.invalidArgument, operation, "successReturn must be finite, got \(r)")
     }
@@ -148,6 +174,8 @@ public struct GuidedIterationRecord: Codable, Sendable, Equatable {
   public var bufferReturn: Double? = nil
   /// The loss at the sampled parameters (before the update).
   public var loss: Double
+  /// The global L2 norm of the step's gradient, before any clipping.
+  public var gradientNorm: Double = .nan
   /// Wall time of the iteration in seconds.
   public var wallTime: Double
 }
@@ -176,14 +204,16 @@ public struct GuidedTrainingResult {
 ///    as `vpg`); draw k entries uniformly *with replacement* from the pool with the stream
 ///    `(seed, [iteration, 2³² + 1])` (so k is exact however small the pool is, and the draw does
 ///    not depend on B); relabel them under T when ``GuidedTrainingConfiguration/relabel`` is on;
-/// 3. log π_θ of their steps (one batched call, no graph) → per-decision importance weights,
-///    truncated by ρ̄, c̄ (``ImportanceWeights``) → self-normalised together with the on-policy
-///    steps (ratio 1) → ESS;
+/// 3. log π_θ of their steps (one batched call, no graph) → importance weights
+///    (``GuidedTrainingConfiguration/weighting``: per-decision, per-step or none), truncated by
+///    ρ̄, c̄ (``ImportanceWeights``) → self-normalised together with the on-policy steps
+///    (ratio 1) → ESS;
 /// 4. one gradient step on the REINFORCE loss of the B + k episodes together: the linear feature
 ///    baseline is fitted, GAE computed and advantages normalised over all of them (padded to the
-///    longest of T's horizon and the buffer trajectories); each episode weighs 1/(B + k), spread
-///    over its steps as in `vpg`, and a buffer step's weight is further multiplied by its
-///    (constant) importance weight;
+///    longest of T's horizon and the buffer trajectories), every step weighing in the fit and the
+///    normalisation as it does in the loss (``GuidedTrainingConfiguration/weighAdvantages``); each
+///    episode weighs 1/(B + k), spread over its steps as in `vpg`, and a buffer step's weight is
+///    further multiplied by its (constant) importance weight;
 /// 5. record; the observer returning false stops the run (Ctrl-C).
 ///
 /// With an empty pool (mode `.none`, or no entry passing the selection), step 4 is exactly
@@ -264,9 +294,12 @@ public func guidedTrain<E: EpisodicEnvironment & HindsightRelabelling, P: Stocha
       data = try PolicyGradientData(batch: batch, discount: c.discount, lambda: c.gaeLambda,
                                     normalize: c.normalizeAdvantages)
     } else {
-      let current = try currentLogProbs(of: guides, policy: policy, parameters: theta, dtype: batch.rewards.dtype)
-      let iw = try ImportanceWeights(currentLogProbs: current, behaviourLogProbs: guides.map(\.logProbs),
-                                     rhoBar: c.rhoBar, cBar: c.cBar)
+      let behaviour = guides.map(\.logProbs)
+      // With no weighting, "current" = behaviour: every log ratio is 0 and every weight 1.
+      let current = c.weighting == .none ? behaviour
+        : try currentLogProbs(of: guides, policy: policy, parameters: theta, dtype: batch.rewards.dtype)
+      let iw = try ImportanceWeights(currentLogProbs: current, behaviourLogProbs: behaviour,
+                                     rhoBar: c.rhoBar, cBar: c.cBar, perDecision: c.weighting == .perDecision)
       let (w, onPolicyWeight) = c.selfNormalize ? iw.selfNormalized(alongside: batch.lengths.reduce(0, +)) : (iw.weights, 1)
       ess = iw.effectiveSampleSize
       meanWeight = iw.meanWeight
@@ -284,11 +317,14 @@ public func guidedTrain<E: EpisodicEnvironment & HindsightRelabelling, P: Stocha
       }
       stepWeights = multipliers
       data = try PolicyGradientData(batch: combined, discount: c.discount, lambda: c.gaeLambda,
-                                    normalize: c.normalizeAdvantages, stepWeights: stepWeights)
+                                    normalize: c.normalizeAdvantages, stepWeights: stepWeights,
+                                    weighAdvantages: c.weighAdvantages)
     }
     let variables = theta.variables()
     let loss = try reinforceLoss(policy, parameters: variables, data: data)
-    let g = try learnerCall(op) { try gradients(of: loss, wrt: variables.tensors) }
+    let (g, gradientNorm) = try learnerCall(op) {
+      try clipGradientNorm(try gradients(of: loss, wrt: variables.tensors), maxNorm: c.maxGradientNorm ?? .infinity)
+    }
     theta = try learnerCall(op) {
       switch c.optimizer {
       case .sgd: return try sgd.step(theta, gradients: g)
@@ -310,7 +346,7 @@ public func guidedTrain<E: EpisodicEnvironment & HindsightRelabelling, P: Stocha
       episodesSoFar: (iteration + 1) * c.episodes, bufferTrajectories: guides.count,
       effectiveSampleSize: ess, meanImportanceWeight: meanWeight,
       bufferReturn: guides.isEmpty ? nil : guides.map(\.undiscountedReturn).reduce(0, +) / Double(guides.count),
-      loss: loss.scalar ?? .nan,
+      loss: loss.scalar ?? .nan, gradientNorm: gradientNorm,
       wallTime: seconds(since: start)))
     if let onIteration, let last = records.last, !onIteration(last, theta) { break }
   }

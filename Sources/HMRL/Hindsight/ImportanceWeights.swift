@@ -31,12 +31,15 @@ public struct ImportanceWeights: Sendable, Equatable {
   ///     policy took these actions).
   ///   - rhoBar: ρ̄ > 0, the cap of each step's own ratio (default 1; `.infinity`: no cap).
   ///   - cBar: c̄ > 0, the cap of the ratios of the steps before (default 1; `.infinity`: no cap).
+  ///   - perDecision: true (the default): wₜ carries the ratios of the steps before t;
+  ///     false: wₜ = ρₜ, each step's own truncated ratio only (a per-step weight, as in PPO's
+  ///     and ACER's ratios: biased, but it does not vanish along a trajectory).
   /// - Throws: `RLError` naming `importanceWeights` for mismatched shapes, a NaN or +∞ current
   ///   log-probability, a behaviour log-probability that is not finite (−∞ means the behaviour
   ///   policy could not have taken the action: corrupt data), or a cap that is not > 0.
   /// - Complexity: O(total steps).
   public init(currentLogProbs: [[Double]], behaviourLogProbs: [[Double]], rhoBar: Double = 1,
-              cBar: Double = 1) throws {
+              cBar: Double = 1, perDecision: Bool = true) throws {
     let op = "importanceWeights"
     guard rhoBar > 0, cBar > 0 else {
       throw RLError(.invalidArgument, op, "the caps ρ̄ = \(rhoBar) and c̄ = \(cBar) must be > 0 (infinity: no cap)")
@@ -63,7 +66,7 @@ public struct ImportanceWeights: Sendable, Equatable {
         }
         let ratio = lc - lb   // finite or −∞, never NaN
         w[t] = prefix + min(logRho, ratio)
-        prefix += min(logC, ratio)
+        if perDecision { prefix += min(logC, ratio) }
       }
       all.append(w)
     }

@@ -25,8 +25,8 @@ extension TrajectoryBuffer {
     var entries: [FileEntry]
   }
 
-  /// Writes the buffer atomically.
-  /// - Throws: `RLError` when the file cannot be written.
+  /// Writes the buffer atomically, creating the folders leading to `path` (``writeAtomically``).
+  /// - Throws: `RLError` naming `buffer.save` with the system's reason when it cannot be written.
   public func save(to path: String) throws {
     let file = File(format: "hmaml-trajectory-buffer", version: 1, capacity: capacity, eviction: eviction,
                     next_sequence: nextSequenceForSaving, entries: entries.map { e in
@@ -40,13 +40,7 @@ extension TrajectoryBuffer {
     do { data = try JSONEncoder().encode(file) } catch {
       throw RLError(.invalidArgument, "buffer.save", "cannot encode the buffer (non-finite numbers?): \(error)")
     }
-    let tmp = path + ".tmp-\(getpid())"
-    do {
-      try data.write(to: URL(fileURLWithPath: tmp))
-      guard rename(tmp, path) == 0 else { throw RLError(.invalidArgument, "buffer.save", "cannot rename into \(path)") }
-    } catch let e as RLError { throw e } catch {
-      throw RLError(.invalidArgument, "buffer.save", "cannot write \(path): \(error)")
-    }
+    try writeAtomically(Array(data), to: path, operation: "buffer.save")
   }
 
   /// Reads and validates a buffer file.

@@ -87,17 +87,21 @@ public struct PolicyGradientData {
   ///   - stepWeights: optional constant multipliers of each step's weight wₜ, `[B, T]`, finite
   ///     and ≥ 0 (guided training's importance weights of off-policy steps; 1 on-policy). nil:
   ///     all ones.
+  ///   - weighAdvantages: whether the step weights also weigh the steps in the baseline fit and
+  ///     the advantage normalisation (default true: every estimate of the step uses the same
+  ///     weights); false: only the loss.
   /// - Throws: `RLError` for γ or λ outside [0, 1], or step weights of the wrong size or sign.
   public init(batch: Batch, discount: Double = 0.99, lambda: Double = 1, normalize: Bool = true,
-              stepWeights: [Double]? = nil) throws {
-    let adv = try batch.advantages(discount: discount, lambda: lambda, normalize: normalize)
+              stepWeights: [Double]? = nil, weighAdvantages: Bool = true) throws {
     let b = batch.episodeCount, t = batch.horizon, dtype = batch.rewards.dtype
-    let masks = batch.masks.toArray()
     if let m = stepWeights {
       guard m.count == b * t, m.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
         throw RLError(.invalidArgument, "policyGradientData", "step weights must be \(b) × \(t) finite numbers >= 0, got \(m.count) numbers")
       }
     }
+    let adv = try batch.advantages(discount: discount, lambda: lambda, normalize: normalize,
+                                   stepWeights: weighAdvantages ? stepWeights : nil)
+    let masks = batch.masks.toArray()
     var w = [Double](repeating: 0, count: b * t)
     for e in 0..<b where batch.lengths[e] > 0 {
       let scale = 1 / (Double(batch.lengths[e]) * Double(b))

@@ -19,17 +19,20 @@ extension Batch {
   /// Discounted returns, the linear feature baseline fitted on this batch, GAE(λ) and (by
   /// default) pytorch-maml-rl's weighted normalisation. A failed baseline fit does not throw:
   /// its zero baseline and ``LinearFeatureBaseline/Fit/warning`` are in the result.
-  /// - Throws: `RLError` for γ or λ outside [0, 1].
+  /// - Parameter stepWeights: optional weights ≥ 0 of the steps in the baseline fit and the
+  ///   normalisation, `[B, T]` (guided training's importance weights); nil: every step counts 1.
+  /// - Throws: `RLError` for γ or λ outside [0, 1], or step weights of the wrong size.
   public func advantages(discount: Double = 0.99, lambda: Double = 1, normalize: Bool = true,
-                         baseline: LinearFeatureBaseline = LinearFeatureBaseline()) throws -> BatchAdvantages {
+                         baseline: LinearFeatureBaseline = LinearFeatureBaseline(),
+                         stepWeights: [Double]? = nil) throws -> BatchAdvantages {
     let b = episodeCount, t = horizon
     let rewards = self.rewards.toArray(), masks = self.masks.toArray()
     let returns = try discountedReturns(rewards: rewards, masks: masks, episodes: b, steps: t, discount: discount)
     let fit = try baseline.fit(observations: observations.toArray(), returns: returns, masks: masks,
-                               episodes: b, steps: t, observationSize: observationSize)
+                               episodes: b, steps: t, observationSize: observationSize, stepWeights: stepWeights)
     var adv = try generalizedAdvantages(rewards: rewards, values: fit.values, masks: masks, episodes: b, steps: t,
                                         discount: discount, lambda: lambda)
-    if normalize { adv = try normalizeAdvantages(adv, masks: masks, episodes: b, steps: t) }
+    if normalize { adv = try normalizeAdvantages(adv, masks: masks, episodes: b, steps: t, stepWeights: stepWeights) }
     return BatchAdvantages(returns: returns, baseline: fit, advantages: adv)
   }
 }

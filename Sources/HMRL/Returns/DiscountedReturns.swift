@@ -54,30 +54,40 @@ public func generalizedAdvantages(rewards: [Double], values: [Double], masks: [D
 /// steps. Returns zeros when no step is real.
 /// - Throws: `RLError` naming `normalizeAdvantages` for mismatched arrays.
 public func normalizeAdvantages(_ advantages: [Double], masks: [Double], episodes: Int, steps: Int,
-                                epsilon: Double = 1e-8) throws -> [Double] {
+                                epsilon: Double = 1e-8, stepWeights: [Double]? = nil) throws -> [Double] {
   try checkPadded("normalizeAdvantages", episodes, steps, ["advantages": advantages, "masks": masks])
-  let mean = weightedMean(advantages, masks: masks, episodes: episodes, steps: steps)
+  if let sw = stepWeights { try checkPadded("normalizeAdvantages", episodes, steps, ["stepWeights": sw]) }
+  let mean = weightedMean(advantages, masks: masks, episodes: episodes, steps: steps, stepWeights: stepWeights)
   var centred = [Double](repeating: 0, count: advantages.count)
   for i in 0..<advantages.count { centred[i] = (advantages[i] - mean) * masks[i] }
-  let variance = weightedMean(centred.map { $0 * $0 }, masks: masks, episodes: episodes, steps: steps)
+  let variance = weightedMean(centred.map { $0 * $0 }, masks: masks, episodes: episodes, steps: steps,
+                              stepWeights: stepWeights)
   let scale = 1 / (variance.squareRoot() + epsilon)
   guard scale.isFinite else { return [Double](repeating: 0, count: advantages.count) }
   return centred.map { $0 * scale }
 }
 
 /// The mean over episodes with at least one real step of Σₜ mₜ xₜ / Σₜ mₜ (0 when none).
-public func weightedMean(_ x: [Double], masks: [Double], episodes: Int, steps: Int) -> Double {
+///
+/// With `stepWeights` wₜ (≥ 0), every step counts wₜ times, as in the loss whose weights are
+/// mₜ wₜ / (nₑ B): Σₑ Σₜ mₜ wₜ xₜ / nₑ divided by Σₑ Σₜ mₜ wₜ / nₑ (nₑ the episode's real steps).
+/// All ones give the unweighted mean; an episode whose steps all weigh 0 does not count.
+public func weightedMean(_ x: [Double], masks: [Double], episodes: Int, steps: Int,
+                         stepWeights: [Double]? = nil) -> Double {
   guard episodes > 0, steps > 0 else { return 0 }
-  var total = 0.0, counted = 0
+  var total = 0.0, counted = 0.0
   for b in 0..<episodes {
-    var s = 0.0, n = 0.0
+    var s = 0.0, n = 0.0, w = 0.0
     for t in 0..<steps where b * steps + t < min(x.count, masks.count) {
-      s += x[b * steps + t] * masks[b * steps + t]
-      n += masks[b * steps + t]
+      let i = b * steps + t
+      let weight = masks[i] * (stepWeights.map { i < $0.count ? $0[i] : 1 } ?? 1)
+      s += x[i] * weight
+      w += weight
+      n += masks[i]
     }
-    if n > 0 { total += s / n; counted += 1 }
+    if n > 0 { total += s / n; counted += w / n }
   }
-  return counted == 0 ? 0 : total / Double(counted)
+  return counted == 0 ? 0 : total / counted
 }
 
 func checkPadded(_ op: String, _ episodes: Int, _ steps: Int, _ arrays: KeyValuePairs<String, [Double]>) throws {

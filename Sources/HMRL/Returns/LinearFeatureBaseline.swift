@@ -54,16 +54,20 @@ public struct LinearFeatureBaseline: Sendable, Equatable {
   }
 
   /// Fits w to `returns` and evaluates V on the same steps.
-  /// - Parameters: arrays `[B, T, obs]`, `[B, T]`, `[B, T]` row-major.
+  /// - Parameters:
+  ///   - observations, returns, masks: arrays `[B, T, obs]`, `[B, T]`, `[B, T]` row-major.
+  ///   - stepWeights: optional weights ≥ 0 of the steps in the least-squares fit, `[B, T]`
+  ///     (weighted ridge: Σ wᵢ φᵢφᵢᵀ, Σ wᵢ φᵢ yᵢ; guided training's importance weights); nil: 1.
   /// - Throws: `RLError` naming `linearFeatureBaseline` only for arrays of the wrong sizes.
   /// - Complexity: O(B·T·d² + d³), d = 2·obs + 4.
   public func fit(observations: [Double], returns: [Double], masks: [Double], episodes: Int, steps: Int,
-                  observationSize o: Int) throws -> Fit {
+                  observationSize o: Int, stepWeights: [Double]? = nil) throws -> Fit {
     let op = "linearFeatureBaseline"
     guard o >= 1, observations.count == episodes * steps * o else {
       throw RLError(.shapeMismatch, op, "observations have \(observations.count) entries, expected \(episodes) × \(steps) × \(o)")
     }
     try checkPadded(op, episodes, steps, ["returns": returns, "masks": masks])
+    if let sw = stepWeights { try checkPadded(op, episodes, steps, ["stepWeights": sw]) }
     let d = 2 * o + 4, n = episodes * steps
     let x = LinearFeatureBaseline.features(observations: observations, masks: masks, episodes: episodes,
                                            steps: steps, observationSize: o)
@@ -71,11 +75,14 @@ public struct LinearFeatureBaseline: Sendable, Equatable {
     var xty = [Double](repeating: 0, count: d)
     for i in 0..<n where masks[i] != 0 {
       let y = returns[i] * masks[i]
+      let weight = stepWeights?[i] ?? 1
+      guard weight != 0 else { continue }
       for p in 0..<d {
         let xp = x[i * d + p]
         guard xp != 0 else { continue }
-        xty[p] += xp * y
-        for q in p..<d { xtx[p * d + q] += xp * x[i * d + q] }
+        let wxp = weight == 1 ? xp : weight * xp
+        xty[p] += wxp * y
+        for q in p..<d { xtx[p * d + q] += wxp * x[i * d + q] }
       }
     }
     for p in 0..<d { for q in 0..<p { xtx[p * d + q] = xtx[q * d + p] } }

@@ -57,7 +57,7 @@ enum GuidedPrimitives {
       ("episodes", Value(r.episodesSoFar)), ("buffer_trajectories", Value(r.bufferTrajectories)),
       ("ess", r.effectiveSampleSize.map { Value($0) } ?? .nil), ("mean_weight", r.meanImportanceWeight.map { Value($0) } ?? .nil),
       ("buffer_return", r.bufferReturn.map { Value($0) } ?? .nil),
-      ("loss", Value(r.loss)), ("seconds", Value(r.wallTime)),
+      ("loss", Value(r.loss)), ("grad_norm", Value(r.gradientNorm)), ("seconds", Value(r.wallTime)),
     ])
   }
 
@@ -82,10 +82,13 @@ enum GuidedPrimitives {
                                ParameterSpec("gamma", .number, default: .float(0.99)), ParameterSpec("lambda", .number, default: .float(1)),
                                ParameterSpec("success_return", .optional(.number), default: .nil, doc: "an episode succeeds when its return is at least this (default: when it ends by the task's rule)")]
                 + LearnerPrimitives.runOptions(iterations: 50)
-                + [ParameterSpec("experience", .optional(.any), default: .nil, doc: "batches sampled on T, for a transitions Siamese net")],
-              returns: "a record {params, log, first_success, pool, config, interrupted}", category: "hindsight",
+                + [ParameterSpec("experience", .optional(.any), default: .nil, doc: "batches sampled on T, for a transitions Siamese net"),
+                   ParameterSpec("weighting", .string, default: .string("per_decision"), doc: "\"per_decision\" (the note's importance sampling), \"per_step\" (each step's own ratio) or \"none\" (buffer steps weigh 1)"),
+                   ParameterSpec("weigh_advantages", .bool, default: .bool(true), doc: "the baseline fit and advantage normalisation weigh steps as the loss does"),
+                   ParameterSpec("max_grad_norm", .optional(.number), default: .nil, doc: "clip each step's gradient to this global L2 norm (nil: no clipping)")],
+              returns: "a record {params, log (return, successes, ess, mean_weight, buffer_return, loss, grad_norm, ...), first_success, pool, config, interrupted}", category: "hindsight",
               doc: """
-                Trains θ on a new task T, each step mixing `episodes` on-policy episodes with k trajectories drawn from a pool of the buffer: all of it (\"unfiltered\"), the entries whose tasks f_φ judges closest to T (\"siamese\": top_k or threshold), or those closest by a given score (\"oracle\", e.g. minus the true policy divergence). Their rewards are recomputed under T (relabel) and they enter the REINFORCE loss with per-decision importance weights π_θ/π_behaviour computed in log space, truncated (ρ̄, c̄) and self-normalised; the log has the effective sample size. `first_success` counts on-policy episodes up to the first success. Mode \"none\" is plain VPG.
+                Trains θ on a new task T, each step mixing `episodes` on-policy episodes with k trajectories drawn from a pool of the buffer: all of it (\"unfiltered\"), the entries whose tasks f_φ judges closest to T (\"siamese\": top_k or threshold), or those closest by a given score (\"oracle\", e.g. minus the true policy divergence). Their rewards are recomputed under T (relabel) and they enter the REINFORCE loss with per-decision importance weights π_θ/π_behaviour computed in log space, truncated (ρ̄, c̄) and self-normalised (`weighting:` \"per_step\" keeps each step's own ratio only, \"none\" weighs buffer steps 1); the baseline fit and the advantage normalisation weigh the steps the same way; the log has the effective sample size. `first_success` counts on-policy episodes up to the first success. Mode \"none\" is plain VPG.
                 """,
               example: HindsightPrimitives.example + "\nlet g = guided_train(pi, tasks[2], pi.init(), buffer: h.buffer, mode: \"siamese\", siamese: h.siamese, iterations: 2, episodes: 4, quiet: true)\nprint(len(g.log), g.pool >= 0)") { c in
       let model = try LearnerPrimitives.policyModel(c[0], c)
@@ -106,6 +109,11 @@ enum GuidedPrimitives {
       guard let optimizer = GradientOptimizerKind(rawValue: c.string(15)) else { throw c.error("optimizer must be \"sgd\" or \"adam\"") }
       config.optimizer = optimizer; config.episodes = c.int(16); config.discount = c.double(17); config.gaeLambda = c.double(18)
       config.successReturn = c.isGiven(19) ? c.double(19) : nil
+      guard let weighting = ImportanceWeighting(rawValue: c.string(27)) else {
+        throw c.error("weighting must be \"per_decision\", \"per_step\" or \"none\"")
+      }
+      config.weighting = weighting; config.weighAdvantages = c.bool(28)
+      config.maxGradientNorm = c.isGiven(29) ? c.double(29) : nil
       config.iterations = o.iterations; config.seed = o.seed
       let score = try score(mode: mode, c, environment: environment, buffer: buffer)
       let observer = try LearnerPrimitives.Observer(label: "guided \(mode.rawValue)", options: o, vm: c.vm)
