@@ -25,6 +25,26 @@ public enum ValueKind: Sendable, Equatable {
     }
   }
 
+  /// Bit `tag` set for every tag this kind accepts whatever the value; bit 15 set when a value
+  /// of some other tag may still be accepted after a look at it (a native object's type name).
+  var tagMask: UInt16 {
+    func bit(_ t: Value.Tag) -> UInt16 { 1 << UInt16(t.rawValue) }
+    switch self {
+    case .any: return 0x7FFF & ~bit(.absent)
+    case .int: return bit(.int)
+    case .number: return bit(.int) | bit(.float)
+    case .bool: return bit(.bool)
+    case .string: return bit(.string)
+    case .list: return bit(.list)
+    case .map: return bit(.map)
+    case .function: return bit(.closure) | bit(.native)
+    case .range: return bit(.range)
+    case .object: return 0x8000
+    case .oneOf(let ks): return ks.reduce(0) { $0 | $1.tagMask }
+    case .optional(let k): return k.tagMask | bit(.nil)
+    }
+  }
+
   public func accepts(_ v: Value) -> Bool {
     switch self {
     case .any: return !v.isAbsent
@@ -117,10 +137,33 @@ public final class NativeFunction: HeapObject {
   /// hm values the body holds (a function made by `grad(f)` holds `f`): kept alive by the GC.
   public let captures: [Value]
 
+  /// `signature.parameters.count`, and each parameter's ``ValueKind/tagMask``: the argument check
+  /// of a positional call reads these (copying the parameter specs cost reference counting on
+  /// every native call).
+  let parameterCount: Int
+  let isVariadic: Bool
+  let tagMasks: ContiguousArray<UInt16>
+
   public init(name: String, signature: Signature, receiverType: String? = nil, captures: [Value] = [],
               body: @escaping (NativeCall) throws -> Value) {
     self.name = name; self.signature = signature; self.receiverType = receiverType; self.body = body
     self.captures = captures
+    parameterCount = signature.parameters.count
+    isVariadic = signature.variadic != nil
+    tagMasks = ContiguousArray(signature.parameters.map(\.kind.tagMask))
+  }
+
+  /// Whether `count` positional arguments (exactly the declared parameters) have their kinds.
+  @inline(__always)
+  func acceptsPositionally(_ args: UnsafePointer<Value>, count: Int) -> Bool {
+    tagMasks.withUnsafeBufferPointer { masks in
+      for k in 0..<count {
+        let mask = masks[k]
+        if mask & (1 << UInt16(args[k].tag.rawValue)) != 0 { continue }
+        if mask & 0x8000 == 0 || !signature.parameters[k].kind.accepts(args[k]) { return false }
+      }
+      return true
+    }
   }
 
   override func trace(_ heap: Heap) { for v in captures { heap.mark(v) } }

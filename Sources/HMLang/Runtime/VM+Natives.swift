@@ -17,15 +17,14 @@ extension VM {
 
   func callNative(_ f: NativeFunction, receiver: Value, arguments args: UnsafeMutablePointer<Value>,
                   count: Int, names: ListObject?) throws(RuntimeError) -> Value {
+    // Fast path: exactly the declared parameters, by position. The native reads them in place.
+    if names == nil && count == f.parameterCount && !f.isVariadic,
+       f.acceptsPositionally(UnsafePointer(args), count: count) {
+      return try invoke(f, receiver: receiver, UnsafePointer(args), count, rest: [])
+    }
     let params = f.signature.parameters
     let namedCount = names?.items.count ?? 0
     let positional = count - namedCount
-    // Fast path: exactly the declared parameters, by position. The native reads them in place.
-    if namedCount == 0 && positional == params.count && f.signature.variadic == nil {
-      var ok = true
-      for k in 0..<count where !params[k].kind.accepts(args[k]) { ok = false; break }
-      if ok { return try invoke(f, receiver: receiver, UnsafePointer(args), count, rest: []) }
-    }
     var resolved = [Value](repeating: .absent, count: params.count)
     var rest: [Value] = []
     let shown = f.displayName
