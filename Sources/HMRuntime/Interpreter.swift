@@ -146,6 +146,17 @@ public final class Interpreter {
     return nil
   }
 
+  /// The bytecode listing of `code` and of every function in it (docs/bytecode.md explains the
+  /// instructions), or its compile errors. Runs nothing.
+  public func disassemble(_ code: String, name: String = "<check>") -> Result<String, Diagnostics> {
+    let scratch = vm.makeModule(name: "disassemble", directory: main.directory)
+    for n in main.definedNames { if let v = main.value(of: n) { scratch.define(n, v) } }
+    switch vm.compile(Source(name: name, text: code), module: scratch) {
+    case .failure(let d): return .failure(d)
+    case .success(let closure): return .success(Disassembler.listing(closure.proto))
+    }
+  }
+
   /// The value of a global of the main module.
   public func global(_ name: String) -> HostValue? { main.value(of: name).map(host) }
 

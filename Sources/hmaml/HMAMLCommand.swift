@@ -14,6 +14,7 @@ import Glibc
 ///     hmaml FILE [ARGS…]        run FILE (`-` is standard input); ARGS are the script's
 ///     hmaml -e CODE [ARGS…]     run CODE
 ///     hmaml --check FILE        compile only
+///     hmaml --disassemble FILE  compile only and print the bytecode
 ///
 /// Exit codes: 0 ok, 1 runtime error, 2 syntax or usage error, 130 interrupted.
 struct HMAMLCommand: ParsableCommand {
@@ -37,6 +38,9 @@ struct HMAMLCommand: ParsableCommand {
 
   @Flag(name: .customLong("check"), help: "Compile only: report syntax errors, run nothing.")
   var checkOnly = false
+
+  @Flag(name: .customLong("disassemble"), help: "Compile only and print the bytecode (docs/bytecode.md).")
+  var disassemble = false
 
   @Option(help: ArgumentHelp("Seed of the random streams.", valueName: "N"))
   var seed: UInt64?
@@ -81,7 +85,7 @@ struct HMAMLCommand: ParsableCommand {
 
   /// What the parsed command line asks for.
   var invocation: Invocation {
-    Invocation(code: code, checkOnly: checkOnly, seed: seed, quiet: quiet, file: file,
+    Invocation(code: code, checkOnly: checkOnly, disassemble: disassemble, seed: seed, quiet: quiet, file: file,
                scriptArguments: scriptArguments)
   }
 }

@@ -45,6 +45,13 @@ final class InterpreterSession: LanguageSession {
     return .value(display: nil)
   }
 
+  func disassemble(_ source: String, sourceName: String, display: DisplayOptions) -> EvaluationOutcome {
+    switch interpreter.disassemble(source, name: sourceName) {
+    case .success(let listing): return .value(display: listing)
+    case .failure(let d): return .syntaxError(rendered: render(d, display))
+    }
+  }
+
   func completions(forLine line: String, cursor: Int) -> Completions {
     let bytes = Array(line.utf8)
     let prefix = String(decoding: bytes.prefix(max(0, min(cursor, bytes.count))), as: UTF8.self)

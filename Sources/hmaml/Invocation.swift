@@ -8,6 +8,7 @@ import Foundation
 struct Invocation: Equatable {
   var code: String?
   var checkOnly = false
+  var disassemble = false
   var seed: UInt64?
   var quiet = false
   var file: String?
@@ -30,10 +31,11 @@ struct Invocation: Equatable {
     scriptArguments = Array(rest)
   }
 
-  init(code: String?, checkOnly: Bool, seed: UInt64?, quiet: Bool, file: String?,
+  init(code: String?, checkOnly: Bool, disassemble: Bool = false, seed: UInt64?, quiet: Bool, file: String?,
        scriptArguments: [String]) {
     self.code = code
     self.checkOnly = checkOnly
+    self.disassemble = disassemble
     self.seed = seed
     self.quiet = quiet
     self.file = file
@@ -66,23 +68,23 @@ struct Invocation: Equatable {
     let runner = ScriptRunner(session: session, evaluator: evaluator, terminal: terminal,
                               environment: environment)
 
+    let mode: ScriptRunner.Mode = disassemble ? .disassemble : checkOnly ? .check : .run
     // -e CODE: FILE, if any, is the script's first argument.
     if let code {
       session.setScriptArguments((file.map { [$0] } ?? []) + arguments)
-      return runner.run(source: code, sourceName: "<-e>", checkOnly: checkOnly)
+      return runner.run(source: code, sourceName: "<-e>", mode: mode)
     }
     session.setScriptArguments(arguments)
     if let file, file != "-" {
       let source = try SourceFile.read(file)
-      return runner.run(source: source, sourceName: file, checkOnly: checkOnly)
+      return runner.run(source: source, sourceName: file, mode: mode)
     }
-    if file == nil && !checkOnly && terminal.wantsREPL {
+    if file == nil && mode == .run && terminal.wantsREPL {
       let editor = try LineEditor(programName: "hmaml", historyPath: REPL.historyPath(environment: environment))
       let repl = REPL(session: session, evaluator: evaluator, editor: editor, terminal: terminal,
                       environment: environment)
       return repl.run(banner: quiet ? nil : "hmaml \(HMAMLCommand.version): :help for help, Ctrl-D to leave")
     }
-    return runner.run(source: readStandardInput(), sourceName: "<stdin>",
-                      checkOnly: checkOnly)
+    return runner.run(source: readStandardInput(), sourceName: "<stdin>", mode: mode)
   }
 }

@@ -30,6 +30,10 @@ protocol LanguageSession: AnyObject {
   /// Compiles without running (`hmaml --check`): `.value(display: nil)` or `.syntaxError`.
   func check(_ source: String, sourceName: String, display: DisplayOptions) -> EvaluationOutcome
 
+  /// Compiles without running and returns the bytecode listing as the value to display
+  /// (`hmaml --disassemble`), or the compile errors.
+  func disassemble(_ source: String, sourceName: String, display: DisplayOptions) -> EvaluationOutcome
+
   /// Tab completion of keywords, globals, registry names, and `.members` of the value left of a
   /// dot. `line` is the current line, `cursor` a UTF-8 offset into it.
   func completions(forLine line: String, cursor: Int) -> Completions

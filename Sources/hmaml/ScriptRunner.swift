@@ -15,16 +15,28 @@ struct ScriptRunner {
   let terminal: Terminal
   let environment: [String: String]
 
-  /// Evaluates (or only compiles, with `checkOnly`) `source`; diagnostics go to standard error.
+  /// What to do with a program.
+  enum Mode: Equatable {
+    /// Run it.
+    case run
+    /// Compile only (`--check`).
+    case check
+    /// Compile only and print the bytecode (`--disassemble`).
+    case disassemble
+  }
+
+  /// Evaluates (or only compiles, per `mode`) `source`; diagnostics go to standard error.
   /// Ctrl-C asks the session to stop (exit 130); a second press leaves at once.
-  func run(source: String, sourceName: String, checkOnly: Bool) -> Int32 {
+  func run(source: String, sourceName: String, mode: Mode) -> Int32 {
     let session = self.session
     let display = DisplayOptions(width: terminal.outputWidth(environment: environment),
                                  colour: terminal.colourOnStderr)
     let outcome = evaluator.run({
-      checkOnly
-        ? session.check(source, sourceName: sourceName, display: display)
-        : session.evaluate(source, sourceName: sourceName, mode: .script, display: display)
+      switch mode {
+      case .run: return session.evaluate(source, sourceName: sourceName, mode: .script, display: display)
+      case .check: return session.check(source, sourceName: sourceName, display: display)
+      case .disassemble: return session.disassemble(source, sourceName: sourceName, display: display)
+      }
     }, onInterrupt: { presses in
       if presses >= 2 {
         writeToStandardError("\nhmaml: interrupted\n")
@@ -34,7 +46,9 @@ struct ScriptRunner {
     })
     fflush(stdout)
     switch outcome {
-    case .value:
+    case .value(let display):
+      // Scripts echo nothing; a listing is the one value shown.
+      if mode == .disassemble, let display { print(display, terminator: "") }
       return ExitCode.success
     case .incomplete:
       writeToStandardError(Style.error("\(sourceName): syntax error: unexpected end of input", colour: terminal.colourOnStderr) + "\n")

@@ -89,6 +89,22 @@ import Testing
     #expect(failed.standardError.contains("bad.hm:1:"))
   }
 
+  @Test func disassembleListsTheBytecodeWithoutRunning() throws {
+    let directory = try TemporaryDirectory()
+    let good = try directory.write("good.hm", "fn add(a, b) { a + b }\nprint(\"ran\", add(1, 2))\n")
+    let bad = try directory.write("bad.hm", Snippets.syntaxError + "\n")
+    let binary = try HMAMLBinary.require()
+    let environment = HMAMLBinary.environment(home: directory.path)
+    let ok = try Subprocess.run(binary, ["--disassemble", good], environment: environment)
+    #expect(ok.status == 0)
+    #expect(!ok.standardOutput.contains("ran"))
+    #expect(ok.standardOutput.contains("function <main>") && ok.standardOutput.contains("function add (2 params"))
+    #expect(ok.standardOutput.contains("add                       2 0 1"))
+    let failed = try Subprocess.run(binary, ["--disassemble", bad], environment: environment)
+    #expect(failed.status == 2)
+    #expect(failed.standardError.contains("bad.hm:1:"))
+  }
+
   @Test func missingFileIsAUsageError() throws {
     let result = try hmaml(["/nonexistent/script.hm"])
     #expect(result.status == 2)
