@@ -346,7 +346,8 @@ extension VM {
         case .tryBegin:
           handlers.append(Handler(frame: frameCount - 1, pc: pc + Instruction.bx(i), register: a))
         case .tryEnd:
-          handlers.removeLast(a)
+          // Invariant: the compiler pops exactly the handlers this frame pushed (never a trap).
+          handlers.removeLast(min(a, handlers.count))
         case .bitAnd, .bitOr, .bitXor, .shiftLeft, .shiftRight, .bitNot:
           R[a] = try bitwise(Instruction.opcode(i), R[Instruction.b(i)], R[Instruction.c(i)])
         case .formatValue:
