@@ -62,11 +62,20 @@ def main():
     su = [("hmaml -e '1'", [args.hmaml, "-e", "1"]), ("python3 -c ''", [python, "-c", ""])]
     if lua:
         su.append(("lua5.4 -e ''", [lua, "-e", ""]))
-    print("\nstart-up (median wall s of %d runs)" % (args.n * 4))
-    times = {}
+    # Interleaved (one run of each, round after round), so that the machine's drift during the
+    # measurement weighs on every program alike; the median of 100 runs each.
+    rounds = max(100, args.n * 4)
+    print("\nstart-up (median wall s of %d interleaved runs each)" % rounds)
+    walls = {name: [] for name, _ in su}
     for name, argv in su:
-        m = measure(argv, HERE, args.n * 4)
-        times[name] = m[0] if m else float("nan")
+        run(argv, HERE)
+    for _ in range(rounds):
+        for name, argv in su:
+            w, _, rc, _ = run(argv, HERE)
+            walls[name].append(w if rc == 0 else float("nan"))
+    times = {}
+    for name, _ in su:
+        times[name] = statistics.median(walls[name])
         print(f"  {name:16s} {times[name]:.4f}")
     if lua:
         print(f"  hmaml / lua5.4 = {times[su[0][0]] / times['lua5.4 -e ' + chr(39) * 2]:.2f}")
