@@ -140,21 +140,22 @@ public final class Interpreter {
 
   /// Compiles without running: syntax and compile errors only.
   public func check(_ code: String, name: String = "<check>") -> Diagnostics? {
-    let scratch = vm.makeModule(name: "check", directory: nil)
-    for n in main.definedNames { if let v = main.value(of: n) { scratch.define(n, v) } }
-    if case .failure(let d) = vm.compile(Source(name: name, text: code), module: scratch) { return d }
+    if case .failure(let d) = compileAside(code, name: name) { return d }
     return nil
   }
 
   /// The bytecode listing of `code` and of every function in it (docs/bytecode.md explains the
   /// instructions), or its compile errors. Runs nothing.
   public func disassemble(_ code: String, name: String = "<check>") -> Result<String, Diagnostics> {
-    let scratch = vm.makeModule(name: "disassemble", directory: main.directory)
+    compileAside(code, name: name).map { Disassembler.listing($0.proto) }
+  }
+
+  /// Compiles `code` in a scratch module that sees the main module's names, so that nothing it
+  /// declares changes the session.
+  private func compileAside(_ code: String, name: String) -> Result<ClosureObject, Diagnostics> {
+    let scratch = vm.makeModule(name: "check", directory: main.directory)
     for n in main.definedNames { if let v = main.value(of: n) { scratch.define(n, v) } }
-    switch vm.compile(Source(name: name, text: code), module: scratch) {
-    case .failure(let d): return .failure(d)
-    case .success(let closure): return .success(Disassembler.listing(closure.proto))
-    }
+    return vm.compile(Source(name: name, text: code), module: scratch)
   }
 
   /// The value of a global of the main module.

@@ -199,12 +199,9 @@ struct HindsightBindingTests {
   }
 
   @Test func ctrlCStopsHindsightWithWhatWasDone() throws {
-    let hm = Interpreter(output: { _ in })
-    nonisolated(unsafe) let flag = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
-    flag.initialize(to: 0)
-    hm.vm.interruptFlag = flag
-    let watchdog = Thread { usleep(300_000); flag.pointee = 1 }
-    watchdog.start()
+    let ctrlC = SimulatedCtrlC()
+    let hm = ctrlC.interpreter
+    ctrlC.press(after: 300_000)
     let v = try hm.evaluate(Self.maze + """
       let R = buffer()
       let h = hindsight(pi, tasks, theta, buffer: R, iterations: 100000, episodes: 4, siamese_steps: 2, quiet: true)

@@ -56,19 +56,15 @@ struct InterpreterTests {
   }
 
   @Test func interruptStopsAnInfiniteLoop() throws {
-    let hm = Interpreter(output: { _ in })
-    nonisolated(unsafe) let flag = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
-    flag.initialize(to: 0)
-    hm.vm.interruptFlag = flag
+    let ctrlC = SimulatedCtrlC()
+    let hm = ctrlC.interpreter
     try hm.evaluate("var before = 1")
-    let watchdog = Thread { usleep(100_000); flag.pointee = 1 }
-    watchdog.start()
+    ctrlC.press(after: 100_000)
     do { try hm.evaluate("while true {}"); Issue.record("should be interrupted") }
     catch { #expect(error.items.first?.kind == .interrupted) }
     #expect(try hm.evaluate("before") == .int(1))
     // Recursion is interruptible too.
-    let watchdog2 = Thread { usleep(100_000); flag.pointee = 1 }
-    watchdog2.start()
+    ctrlC.press(after: 100_000)
     do { try hm.evaluate("fn spin(n) { spin(n) + 0 }\nfn loop() { while true { spin2(0) } }\nfn spin2(n) { if n < 50 { spin2(n + 1) } }\nloop()"); Issue.record("should be interrupted") }
     catch { #expect(error.items.first?.kind == .interrupted) }
   }
@@ -77,12 +73,9 @@ struct InterpreterTests {
   /// instruction before the loop's start.
   @Test(arguments: ["var i = 0\nwhile true {\n  i = i + 1\n}", "var i = 0\nfor k in 0..1000000000000 {\n  i = i + k\n}"])
   func interruptNamesTheLoop(program: String) throws {
-    let hm = Interpreter(output: { _ in })
-    nonisolated(unsafe) let flag = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
-    flag.initialize(to: 0)
-    hm.vm.interruptFlag = flag
-    let watchdog = Thread { usleep(50_000); flag.pointee = 1 }
-    watchdog.start()
+    let ctrlC = SimulatedCtrlC()
+    let hm = ctrlC.interpreter
+    ctrlC.press(after: 50_000)
     do { try hm.evaluate(program); Issue.record("should be interrupted") }
     catch {
       let d = try #require(error.items.first)

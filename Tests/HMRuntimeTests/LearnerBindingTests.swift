@@ -76,12 +76,9 @@ struct LearnerBindingTests {
   }
 
   @Test func ctrlCReturnsWhatWasLearnedSoFar() throws {
-    let hm = Interpreter(output: { _ in })
-    nonisolated(unsafe) let flag = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
-    flag.initialize(to: 0)
-    hm.vm.interruptFlag = flag
-    let watchdog = Thread { usleep(300_000); flag.pointee = 1 }
-    watchdog.start()
+    let ctrlC = SimulatedCtrlC()
+    let hm = ctrlC.interpreter
+    ctrlC.press(after: 300_000)
     let v = try hm.evaluate("""
       let pi = gaussian_mlp(2, 2, hidden: [8])
       let r = vpg(pi, navigation2d(goal: [0.2, 0.1]), pi.init(), iterations: 100000, episodes: 4, quiet: true)
